@@ -1,0 +1,134 @@
+#include "segmenter.h"
+
+#include <memory>
+#include <stdexcept>
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "normalizer.h"
+
+namespace sosik {
+namespace {
+
+icu::BreakIterator& word_iterator() {
+  // Creating an iterator loads rule data (~tens of µs); one per thread is reused.
+  thread_local std::unique_ptr<icu::BreakIterator> it = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> bi(
+        icu::BreakIterator::createWordInstance(icu::Locale("ko"), status));
+    if (U_FAILURE(status))
+      throw std::runtime_error(std::string("ICU word break iterator: ") + u_errorName(status));
+    return bi;
+  }();
+  return *it;
+}
+
+enum class Cls { Script, Separator, Joiner };
+
+// Classifies a code point inside an ICU word: a script run member, a separator that ends the
+// word, or a joiner (marks, apostrophes, '.', '_') that stays with the run it is in.
+Cls classify(char32_t c, Script& script) {
+  if (is_word_separator(c)) return Cls::Separator;
+  if (is_hangul(c)) { script = Script::Hangul; return Cls::Script; }
+  if (u_isdigit(static_cast<UChar32>(c))) { script = Script::Digit; return Cls::Script; }
+  UErrorCode status = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(static_cast<UChar32>(c), &status);
+  if (sc == USCRIPT_HAN) { script = Script::Han; return Cls::Script; }
+  if (u_isalpha(static_cast<UChar32>(c))) { script = Script::Alpha; return Cls::Script; }
+  return Cls::Joiner;
+}
+
+bool only_space(std::string_view text, uint32_t from, uint32_t to) {
+  int32_t i = static_cast<int32_t>(from);
+  while (i < static_cast<int32_t>(to)) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(to), c);
+    if (!u_isUWhiteSpace(c)) return false;
+  }
+  return true;
+}
+
+bool alnum(Script s) { return s == Script::Alpha || s == Script::Digit; }
+
+// Splits one ICU word [from, to) into words at separators and pieces at script changes.
+void split_word(std::string_view text, uint32_t from, uint32_t to, std::vector<SegmentedWord>& out) {
+  SegmentedWord cur{from, from, {}, false};
+  auto flush = [&](uint32_t at) {
+    if (!cur.pieces.empty()) {
+      cur.end = cur.pieces.back().end;
+      out.push_back(std::move(cur));
+    }
+    cur = SegmentedWord{at, at, {}, false};
+  };
+  int32_t i = static_cast<int32_t>(from);
+  while (i < static_cast<int32_t>(to)) {
+    int32_t at = i;
+    UChar32 c;
+    U8_NEXT(text.data(), i, static_cast<int32_t>(to), c);
+    if (c < 0) continue;  // invalid UTF-8 is rejected before analysis; never index it
+    Script s{};
+    switch (classify(static_cast<char32_t>(c), s)) {
+      case Cls::Separator:
+        flush(static_cast<uint32_t>(i));
+        break;
+      case Cls::Joiner:
+        if (!cur.pieces.empty()) cur.pieces.back().end = static_cast<uint32_t>(i);
+        break;
+      case Cls::Script:
+        if (cur.pieces.empty()) cur.start = static_cast<uint32_t>(at);
+        if (!cur.pieces.empty() && cur.pieces.back().script == s)
+          cur.pieces.back().end = static_cast<uint32_t>(i);
+        else
+          cur.pieces.push_back(Piece{static_cast<uint32_t>(at), static_cast<uint32_t>(i), s});
+        break;
+    }
+  }
+  flush(to);
+}
+
+}  // namespace
+
+std::vector<SegmentedWord> KoreanSegmenter::segment(std::string_view text) const {
+  std::vector<SegmentedWord> words;
+  if (text.empty()) return words;
+  UErrorCode status = U_ZERO_ERROR;
+  // UText over UTF-8: the iterator's boundaries are byte offsets into `text` itself.
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU utext_openUTF8 failed");
+  icu::BreakIterator& bi = word_iterator();
+  bi.setText(ut, status);
+  int32_t start = bi.first();
+  for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
+    if (bi.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
+    split_word(text, static_cast<uint32_t>(start), static_cast<uint32_t>(end), words);
+  }
+  bi.setText(icu::UnicodeString());  // drop the reference to `ut` before closing it
+  utext_close(ut);
+
+  // ICU breaks between scripts (오픈|AI|를): runs that touch form one word. Alphanumerics also
+  // join across a single hyphen (MAI-1, COVID-19, K-pop): one word, two parts.
+  std::vector<SegmentedWord> joined;
+  joined.reserve(words.size());
+  for (auto& w : words) {
+    if (!joined.empty()) {
+      auto& prev = joined.back();
+      bool touching = w.start == prev.end;
+      bool hyphenated = w.start == prev.end + 1 && text[prev.end] == '-' && alnum(prev.pieces.back().script) &&
+                        alnum(w.pieces.front().script);
+      if (touching || hyphenated) {
+        prev.pieces.insert(prev.pieces.end(), w.pieces.begin(), w.pieces.end());
+        prev.end = w.end;
+        continue;
+      }
+      w.spaced_from_previous = only_space(text, prev.end, w.start);
+    }
+    joined.push_back(std::move(w));
+  }
+  return joined;
+}
+
+}  // namespace sosik

@@ -1,0 +1,149 @@
+#include "stemmer.h"
+
+#include <algorithm>
+#include <iterator>
+#include <cstdlib>
+#include <filesystem>
+
+#include <hunspell.hxx>
+
+namespace sosik {
+namespace {
+
+// Hangul syllables are 3 bytes in UTF-8.
+constexpr size_t kSyllable = 3;
+size_t syllables(std::string_view s) { return s.size() / kSyllable; }
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Josa (particles) and the commonest endings of 하다/되다 verbs made from nouns. Sources: the 표준국어대사전 particle list
+// and Lucene Nori's POS tags J* / E* as seen on news text.
+constexpr std::string_view kSuffixList[] = {
+    // four syllables and more
+    "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데",
+    // three syllables
+    "에서는", "에서도", "에서의", "에서만", "에게서", "에게는", "에게도", "으로는", "으로도", "으로서",
+    "으로써", "으로의", "이라고", "이라는", "이라며", "이라면", "이었다", "했다고", "했다며", "했다는",
+    "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
+    "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
+    // two syllables
+    "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
+    "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
+    "과는", "와는", "로는", "로도", "라고", "라는", "라며", "이란", "했다", "했던", "했고", "하는",
+    "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
+    "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의",
+    // one syllable
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된",
+};
+
+// Longest first, so the first suffix that matches is the longest one.
+const std::vector<std::string_view>& suffixes() {
+  static const std::vector<std::string_view> sorted = [] {
+    std::vector<std::string_view> v(std::begin(kSuffixList), std::end(kSuffixList));
+    std::stable_sort(v.begin(), v.end(), [](auto a, auto b) { return a.size() > b.size(); });
+    return v;
+  }();
+  return sorted;
+}
+
+// Every way of stripping one suffix from `w` that leaves at least two syllables, longest suffix
+// first: 나델라는 is 나델라 + 는 or 나델 + 라는, and only a dictionary could tell which.
+std::vector<std::string_view> strip_one(std::string_view w) {
+  std::vector<std::string_view> out;
+  for (std::string_view suf : suffixes())
+    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2) out.push_back(w.substr(0, w.size() - suf.size()));
+  return out;
+}
+
+// Hunspell gives dictionary forms; a noun + 하다/되다/시키다 verb is indexed as the noun
+// (협상하다 → 협상), other verbs and adjectives without the final 다 (늘어나다 → 늘어나).
+std::string from_dictionary_form(std::string s) {
+  for (std::string_view verb : {std::string_view("하다"), std::string_view("되다"), std::string_view("시키다")}) {
+    if (ends_with(s, verb) && syllables(s) > syllables(verb)) return s.substr(0, s.size() - verb.size());
+  }
+  if (ends_with(s, "다") && syllables(s) >= 2) return s.substr(0, s.size() - kSyllable);
+  return s;
+}
+
+// Bounded so a long indexing run cannot grow it without limit; cleared when full.
+constexpr size_t kCacheLimit = 500'000;
+
+}  // namespace
+
+std::vector<std::string> strip_particles(std::string_view word) {
+  std::vector<std::string> out;
+  for (std::string_view w : strip_one(word)) {
+    // A plural 들 before the particle goes too (경영진들이 → 경영진).
+    if (ends_with(w, "들") && syllables(w) >= 3) w.remove_suffix(kSyllable);
+    if (std::find(out.begin(), out.end(), w) == out.end()) out.emplace_back(w);
+  }
+  return out;
+}
+
+std::string KoreanStemmer::default_dictionary_dir() {
+  const char* env = std::getenv("SOSIK_HUNSPELL_DIR");
+  return env && *env ? env : "/usr/share/hunspell";
+}
+
+KoreanStemmer::KoreanStemmer(const std::string& dir) {
+  std::filesystem::path aff = std::filesystem::path(dir) / "ko.aff";
+  std::filesystem::path dic = std::filesystem::path(dir) / "ko.dic";
+  if (std::filesystem::exists(aff) && std::filesystem::exists(dic))
+    hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+}
+
+KoreanStemmer::~KoreanStemmer() = default;
+
+std::vector<std::string> KoreanStemmer::stems(std::string_view word) const {
+  std::string key(word);
+  std::lock_guard lock(mu_);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  if (cache_.size() >= kCacheLimit) cache_.clear();
+  return cache_.emplace(key, compute(key)).first->second;
+}
+
+std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
+  std::vector<std::string> out;
+  auto add = [&](std::string s) {
+    if (!s.empty() && s != word && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+  };
+  std::vector<std::string> stripped = strip_particles(word);
+  std::vector<std::string> dict;
+  bool known = false;  // the dictionary's analysis ends in a word it knows
+  if (hunspell_ && hunspell_->spell(word)) {
+    for (auto& s : hunspell_->stem(word)) {
+      known = known || s == word || hunspell_->spell(s);
+      dict.push_back(std::move(s));
+    }
+  }
+  if (!known) {
+    // Unknown words are mostly names: Hunspell's affix rules guess wrong there (나델라는 → 나델).
+    for (auto& s : stripped) add(std::move(s));
+    return out;
+  }
+  bool word_is_stem = std::find(dict.begin(), dict.end(), word) != dict.end();
+  for (auto& s : dict) {
+    std::string form = from_dictionary_form(s);
+    // A dictionary word keeps alternative parses of two syllables or more only (회의 is not 회 + 의).
+    if (word_is_stem && syllables(form) < 2) continue;
+    add(std::move(form));
+  }
+  // The dictionary misses names inside known affixes (나델라는 → 나델) and some inflected
+  // compounds (경영진들 → 경영): take the rule's answer too, but when the word is itself in the
+  // dictionary only if the result is as well, so 민주주의 never becomes 민주주.
+  for (auto& s : stripped)
+    if (!word_is_stem || hunspell_->spell(s)) add(std::move(s));
+  return out;
+}
+
+}  // namespace sosik
+
+namespace sosik {
+bool is_particle(std::string_view s) {
+  for (std::string_view suf : suffixes())
+    if (suf == s) return true;
+  return false;
+}
+}  // namespace sosik

@@ -1,0 +1,46 @@
+// Korean stems: Hunspell with Debian's hunspell-ko dictionary for words it knows (투자를 → 투자,
+// 협상했다고 → 협상), and a particle/ending stripper for words it lacks, mostly proper nouns
+// (슐레이먼이 → 슐레이먼, 나델라는 → 나델라).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+class Hunspell;
+
+namespace sosik {
+
+class KoreanStemmer {
+ public:
+  // Loads DIR/ko.aff and DIR/ko.dic. Without them the stemmer still strips particles by rule.
+  explicit KoreanStemmer(const std::string& dictionary_dir = default_dictionary_dir());
+  ~KoreanStemmer();
+
+  // Other forms of a normalised Hangul word: distinct, none equal to the word. Thread-safe, cached.
+  std::vector<std::string> stems(std::string_view word) const;
+
+  bool has_dictionary() const { return hunspell_ != nullptr; }
+  static std::string default_dictionary_dir();  // $SOSIK_HUNSPELL_DIR or /usr/share/hunspell
+
+ private:
+  std::vector<std::string> compute(const std::string& word) const;
+
+  std::unique_ptr<Hunspell> hunspell_;
+  mutable std::mutex mu_;  // Hunspell is not thread-safe; the cache is shared
+  mutable std::unordered_map<std::string, std::vector<std::string>> cache_;
+};
+
+// The rule-based stripper alone: the word without one trailing particle or ending (and a plural
+// 들 before it), each way that leaves two syllables; empty when nothing can be stripped.
+std::vector<std::string> strip_particles(std::string_view word);
+
+}  // namespace sosik
+
+namespace sosik {
+// True when the whole of `s` is one particle or ending from the stripper's list (를, 에서, 했다).
+bool is_particle(std::string_view s);
+}  // namespace sosik

@@ -1,0 +1,165 @@
+#include "article.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/analyzer.h"
+#include "schema.h"
+
+namespace sosik {
+
+using nlohmann::json;
+
+json to_json(const Article& a) {
+  json related = json::array();
+  for (const auto& r : a.related) {
+    json o = {{"title", r.title}};
+    if (!r.url.empty()) o["url"] = r.url;
+    related.push_back(std::move(o));
+  }
+  json j = {{"id", a.id},       {"title", a.title},       {"body", a.body},
+            {"outlet", a.outlet}, {"reporter", a.reporter}, {"section", a.section},
+            {"url", a.url},     {"photo_credit", a.photo_credit}, {"lang", a.lang},
+            {"related", related}};
+  j["published_at"] = a.published_at.empty() ? json(nullptr) : json(a.published_at);
+  if (a.title_derived) j["title_derived"] = true;
+  if (a.stub) j["stub"] = true;
+  return j;
+}
+
+namespace {
+
+bool read_string(const json& j, std::string_view name, std::string& out, ParseError& err) {
+  auto it = j.find(std::string(name));
+  if (it == j.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    err.message = "field '" + std::string(name) + "' must be a string";
+    return false;
+  }
+  out = it->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+std::optional<Article> article_from_json(const json& j, ParseError& err) {
+  if (!j.is_object()) {
+    err.message = "an article must be a JSON object";
+    return std::nullopt;
+  }
+  Article a;
+  for (auto [name, dest] : {std::pair{"id", &a.id}, {"title", &a.title}, {"body", &a.body},
+                            {"published_at", &a.published_at}, {"outlet", &a.outlet},
+                            {"reporter", &a.reporter}, {"section", &a.section}, {"url", &a.url},
+                            {"photo_credit", &a.photo_credit}, {"lang", &a.lang}}) {
+    if (!read_string(j, name, *dest, err)) return std::nullopt;
+  }
+  if (a.lang.empty()) a.lang = "ko";
+  if (auto it = j.find("title_derived"); it != j.end() && it->is_boolean()) a.title_derived = it->get<bool>();
+  if (auto it = j.find("related"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      err.message = "field 'related' must be an array";
+      return std::nullopt;
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& r = (*it)[i];
+      RelatedStory story;
+      ParseError sub;
+      if (!r.is_object() || !read_string(r, "title", story.title, sub) || !read_string(r, "url", story.url, sub) ||
+          story.title.empty()) {
+        err.message = "related[" + std::to_string(i) + "] must be an object with a string 'title'";
+        return std::nullopt;
+      }
+      a.related.push_back(std::move(story));
+    }
+  }
+  if (std::string why = validate(a); !why.empty()) {
+    err.message = why;
+    return std::nullopt;
+  }
+  return a;
+}
+
+std::string validate(const Article& a) {
+  for (const auto& f : kFields) {
+    if (!f.required) continue;
+    const std::string* v = f.name == "id" ? &a.id : f.name == "body" ? &a.body : nullptr;
+    if (v && v->empty() && !(a.stub && f.name == "body")) return "missing required field '" + std::string(f.name) + "'";
+  }
+  for (const std::string* s : {&a.id, &a.title, &a.body, &a.outlet, &a.reporter, &a.section, &a.url, &a.photo_credit})
+    if (!valid_utf8(*s)) return "invalid UTF-8 in a text field";
+  for (const auto& r : a.related)
+    if (!valid_utf8(r.title) || !valid_utf8(r.url)) return "invalid UTF-8 in 'related'";
+  if (a.id.size() > 200) return "field 'id' is longer than 200 bytes";
+  if (!a.published_at.empty() && !parse_iso8601(a.published_at))
+    return "field 'published_at' is not ISO 8601 (e.g. 2024-10-20T09:30:00+09:00): '" + a.published_at + "'";
+  return {};
+}
+
+std::string derive_title(const std::string& body, size_t max_chars) {
+  // The lead sentence: up to the first line break or sentence end.
+  size_t end = body.find('\n');
+  std::string lead = body.substr(0, end);
+  for (std::string_view stop : {". ", "다. ", "? ", "! "}) {
+    size_t p = lead.find(stop);
+    if (p != std::string::npos) lead = lead.substr(0, p + stop.size() - 1);
+  }
+  // Cut at a word boundary (space) within max_chars code points.
+  size_t chars = 0, i = 0, last_space = std::string::npos;
+  while (i < lead.size() && chars < max_chars) {
+    unsigned char c = static_cast<unsigned char>(lead[i]);
+    if (c == ' ') last_space = i;
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    ++chars;
+  }
+  if (i >= lead.size()) return lead;
+  std::string cut = lead.substr(0, last_space == std::string::npos ? i : last_space);
+  return cut + "…";
+}
+
+std::optional<int64_t> parse_iso8601(const std::string& s) {
+  int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1800 || y > 2200) return std::nullopt;
+  size_t i = 10;
+  int offset_min = 0;
+  if (i < s.size()) {
+    if (s[i] != 'T' && s[i] != ' ') return std::nullopt;
+    int m = 0;
+    if (std::sscanf(s.c_str() + i + 1, "%2d:%2d%n", &h, &mi, &m) != 2 || m != 5) return std::nullopt;
+    i += 1 + 5;
+    if (i < s.size() && s[i] == ':') {
+      if (std::sscanf(s.c_str() + i + 1, "%2d%n", &sec, &m) != 1 || m != 2) return std::nullopt;
+      i += 3;
+      if (i < s.size() && s[i] == '.') {  // fractional seconds: ignored
+        ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    if (i == s.size()) return std::nullopt;  // a time needs an offset: local time is ambiguous
+    if (s[i] == 'Z') {
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      int oh, om;
+      if (std::sscanf(s.c_str() + i + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5) return std::nullopt;
+      offset_min = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
+      i += 6;
+    } else {
+      return std::nullopt;
+    }
+    if (i != s.size()) return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<int64_t>(timegm(&tm)) - offset_min * 60;
+}
+
+}  // namespace sosik

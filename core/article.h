@@ -1,0 +1,55 @@
+// The Article: what the indexer ingests and searchd returns. Its JSON form follows
+// schemas/article.schema.json; field names come from the schema table (schema.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace sosik {
+
+struct RelatedStory {
+  std::string title;
+  std::string url;  // may be empty: scraped headlines often have none
+};
+
+struct Article {
+  std::string id;            // stable external id
+  std::string title;
+  bool title_derived = false;  // no title in the source: the lead sentence, cut at a word boundary
+  std::string body;          // paragraphs separated by '\n'
+  std::string published_at;  // ISO 8601 with offset, or empty
+  std::string outlet;
+  std::string reporter;
+  std::string section;
+  std::string url;
+  std::string photo_credit;
+  std::string lang = "ko";
+  std::vector<RelatedStory> related;
+  bool stub = false;  // a linked story known only by its headline
+};
+
+nlohmann::json to_json(const Article& a);
+
+// An expected failure (bad input) is a value, not an exception: callers report it and go on.
+struct ParseError {
+  std::string message;
+};
+
+// Reads and validates one article object; the message names the offending field.
+std::optional<Article> article_from_json(const nlohmann::json& j, ParseError& error);
+
+// Checks what every ingested article must satisfy (required fields, valid UTF-8, date format).
+// Returns an empty string when valid, else the reason.
+std::string validate(const Article& a);
+
+// Derives a title from the body's lead sentence: at most `max_chars` characters, cut at a word
+// boundary, so a derived title never ends inside a word or syllable.
+std::string derive_title(const std::string& body, size_t max_chars = 60);
+
+// Parses ISO 8601 with an offset (2024-10-20T09:30:00+09:00, or a date alone) into Unix seconds.
+std::optional<int64_t> parse_iso8601(const std::string& s);
+
+}  // namespace sosik

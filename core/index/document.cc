@@ -1,0 +1,120 @@
+#include "document.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "../schema.h"
+
+namespace sosik {
+namespace {
+
+// Xapian rejects terms over 245 bytes; words that long are junk (URLs run together, base64).
+constexpr size_t kMaxTermBytes = 120;
+
+// Adds a text field's tokens: words unprefixed (weighted) and under the field prefix, bigrams
+// under XB. Returns the next free position so the next field starts after a gap.
+Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std::string_view text,
+                           const FieldSpec& f, Xapian::termpos first, size_t lead_end) {
+  Tokens tokens = analyzer.analyze(text, first);
+  Xapian::termpos last = first;
+  for (const Token& t : tokens) {
+    if (t.term.size() > kMaxTermBytes) continue;
+    Xapian::termcount wdf = t.start < lead_end ? kLeadWeight : f.weight;
+    last = std::max(last, t.position);
+    if (t.type == TokenType::Bigram) {
+      doc.add_posting(std::string(kBigramPrefix) + t.term, t.position, wdf);
+      continue;
+    }
+    doc.add_posting(t.term, t.position, wdf);
+    if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
+  }
+  return last + kFieldPositionGap;
+}
+
+std::string month_of(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+  return buf;
+}
+
+}  // namespace
+
+std::string stable_hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string boolean_term(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  if (prefix.size() + value.size() > kMaxTermBytes) {
+    term += "#";
+    term += stable_hash(value);
+  } else {
+    term += value;
+  }
+  return term;
+}
+
+std::string title_key(const Analyzer& analyzer, std::string_view title) {
+  std::string key;
+  for (const Token& t : analyzer.analyze(title))
+    if (t.type == TokenType::Word) key += t.term;
+  return key;
+}
+
+std::string stub_id(const Analyzer& analyzer, const RelatedStory& story) {
+  return "stub-" + stable_hash(story.url.empty() ? title_key(analyzer, story.title) : story.url);
+}
+
+std::string link_key_term(const Analyzer& analyzer, const RelatedStory& story) {
+  if (!story.url.empty()) return boolean_term(field("url").prefix, story.url);
+  return boolean_term(kTitleKeyPrefix, title_key(analyzer, story.title));
+}
+
+Xapian::Document make_document(const Article& a, const Analyzer& analyzer) {
+  Xapian::Document doc;
+  doc.set_data(to_json(a).dump());
+  doc.add_boolean_term(boolean_term(field("id").prefix, a.id));
+  doc.add_boolean_term(std::string(kKindPrefix) + (a.stub ? "stub" : "article"));
+
+  Xapian::termpos pos = 1;
+  if (!a.title.empty()) {
+    doc.add_boolean_term(boolean_term(kTitleKeyPrefix, title_key(analyzer, a.title)));
+    pos = index_text(doc, analyzer, a.title, field("title"), pos, 0);
+  }
+  if (!a.body.empty()) {
+    // The lead paragraph weighs more than the rest of the body (schema.h, kLeadWeight).
+    size_t lead_end = a.body.find('\n');
+    if (lead_end == std::string::npos) lead_end = std::min<size_t>(a.body.size(), 600);
+    pos = index_text(doc, analyzer, a.body, field("body"), pos, lead_end);
+  }
+
+  for (const auto& f : kFields) {
+    if (f.kind != FieldKind::Keyword || f.name == "id") continue;
+    const std::string& v = f.name == "outlet" ? a.outlet : f.name == "reporter" ? a.reporter
+                         : f.name == "section" ? a.section : f.name == "url" ? a.url : a.lang;
+    if (v.empty()) continue;
+    doc.add_boolean_term(boolean_term(f.prefix, f.name == "url" ? v : analyzer.normalize(v)));
+    if (f.slot) doc.add_value(*f.slot, v);
+  }
+  if (auto t = a.published_at.empty() ? std::nullopt : parse_iso8601(a.published_at)) {
+    const FieldSpec& f = field("published_at");
+    doc.add_value(*f.slot, Xapian::sortable_serialise(static_cast<double>(*t)));
+    doc.add_boolean_term(std::string(f.prefix) + month_of(*t));
+  }
+  for (const auto& r : a.related) doc.add_boolean_term(std::string(field("related").prefix) + link_key_term(analyzer, r));
+  return doc;
+}
+
+}  // namespace sosik

@@ -1,0 +1,34 @@
+// Article → Xapian::Document, driven by the schema table. The document's data is the article's
+// JSON, so searchd can return every field without a second store.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "../analysis/analyzer.h"
+#include "../article.h"
+
+namespace sosik {
+
+Xapian::Document make_document(const Article& a, const Analyzer& analyzer);
+
+// A boolean term: prefix + value, the value hashed when the term would pass Xapian's length
+// limit (245 bytes), so long URLs still work as keys.
+std::string boolean_term(std::string_view prefix, std::string_view value);
+
+// The key that joins a linked story to its full article: the normalised words of the title,
+// without spaces or punctuation (so '세기의 AI 동맹' and '세기의 “AI” 동맹' meet).
+std::string title_key(const Analyzer& analyzer, std::string_view title);
+
+// Stable id of a stub: from its URL when known, else from its title key.
+std::string stub_id(const Analyzer& analyzer, const RelatedStory& story);
+
+// The term that finds the document (article or stub) a related story points to.
+std::string link_key_term(const Analyzer& analyzer, const RelatedStory& story);
+
+// FNV-1a 64-bit, as 16 hex digits: stable across runs and machines (std::hash is not).
+std::string stable_hash(std::string_view s);
+
+}  // namespace sosik

@@ -1,0 +1,135 @@
+#include "writer.h"
+
+#include <stdexcept>
+
+#include "../schema.h"
+#include "document.h"
+
+namespace sosik {
+
+void check_schema_version(const Xapian::Database& db, const std::string& path) {
+  std::string v = db.get_metadata(std::string(kSchemaVersionKey));
+  if (v.empty() && db.get_doccount() == 0) return;
+  if (v != kSchemaVersion)
+    throw std::runtime_error("index at " + path + " has schema version '" + v + "', this build reads '" +
+                             std::string(kSchemaVersion) + "': re-index it");
+}
+
+namespace {
+
+bool has_term(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator t = doc.termlist_begin();
+  t.skip_to(term);
+  return t != doc.termlist_end() && *t == term;
+}
+
+bool is_stub(const Xapian::Document& doc) { return has_term(doc, std::string(kKindPrefix) + "stub"); }
+
+}  // namespace
+
+std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term) {
+  Xapian::PostingIterator it = db.postlist_begin(term);
+  if (it == db.postlist_end(term)) return std::nullopt;
+  return *it;
+}
+
+IndexWriter::IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size)
+    : db_(path, Xapian::DB_CREATE_OR_OPEN), analyzer_(std::move(analyzer)), batch_size_(batch_size ? batch_size : 1) {
+  check_schema_version(db_, path);
+  db_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+}
+
+IndexWriter::~IndexWriter() {
+  try {
+    commit();
+  } catch (...) {
+    // Destructors must not throw; an uncommitted batch is lost, the last commit stays intact.
+  }
+}
+
+void IndexWriter::add(const Article& article) {
+  Xapian::Document doc = make_document(article, *analyzer_);
+  std::string id_term = boolean_term(field("id").prefix, article.id);
+
+  // The same id replaces itself; else a stub for the same URL or title becomes this article and
+  // keeps the links that point to it.
+  std::optional<Xapian::docid> target = find_document(db_, id_term);
+  bool was_stub = false;
+  if (!target && !article.stub) {
+    for (std::string key : {article.url.empty() ? std::string() : boolean_term(field("url").prefix, article.url),
+                            article.title.empty() ? std::string() : boolean_term(kTitleKeyPrefix, title_key(*analyzer_, article.title))}) {
+      if (key.empty()) continue;
+      for (auto it = db_.postlist_begin(key); it != db_.postlist_end(key); ++it) {
+        if (is_stub(db_.get_document(*it))) {
+          target = *it;
+          was_stub = true;
+          break;
+        }
+      }
+      if (target) break;
+    }
+  }
+  if (target) {
+    // Inlinks belong to the target, not the article's text: carry them over.
+    Xapian::Document old = db_.get_document(*target);
+    const std::string xl(kLinkedFromPrefix);
+    Xapian::TermIterator t = old.termlist_begin();
+    for (t.skip_to(xl); t != old.termlist_end() && (*t).compare(0, xl.size(), xl) == 0; ++t) doc.add_boolean_term(*t);
+    if (article.stub && !is_stub(old)) return;  // a full article is never downgraded to a stub
+    db_.replace_document(*target, doc);
+    if (was_stub) ++stats_.merged;
+  } else {
+    db_.add_document(doc);
+  }
+  if (!article.stub) ++stats_.indexed;
+  for (const auto& story : article.related) link_to(article, story);
+  maybe_commit();
+}
+
+void IndexWriter::link_to(const Article& from, const RelatedStory& story) {
+  std::string key = link_key_term(*analyzer_, story);
+  std::string inlink = std::string(kLinkedFromPrefix) + boolean_term("", from.id);
+  std::optional<Xapian::docid> target = find_document(db_, key);
+  if (!target && !story.url.empty()) {
+    // A full article may be known by title although the link carries a URL.
+    target = find_document(db_, boolean_term(kTitleKeyPrefix, title_key(*analyzer_, story.title)));
+  }
+  if (target) {
+    Xapian::Document doc = db_.get_document(*target);
+    if (has_term(doc, boolean_term(field("id").prefix, from.id))) return;  // links to itself
+    doc.add_boolean_term(inlink);
+    db_.replace_document(*target, doc);
+    return;
+  }
+  Article stub;
+  stub.id = stub_id(*analyzer_, story);
+  stub.title = story.title;
+  stub.url = story.url;
+  stub.outlet = from.outlet;  // linked stories are the same outlet's (seed README)
+  stub.lang = from.lang;
+  stub.stub = true;
+  Xapian::Document doc = make_document(stub, *analyzer_);
+  doc.add_boolean_term(inlink);
+  db_.add_document(doc);
+  ++stats_.stubs;
+}
+
+bool IndexWriter::remove(const std::string& id) {
+  std::string term = boolean_term(field("id").prefix, id);
+  if (!find_document(db_, term)) return false;
+  db_.delete_document(term);
+  ++stats_.deleted;
+  maybe_commit();
+  return true;
+}
+
+void IndexWriter::maybe_commit() {
+  if (++pending_ >= batch_size_) commit();
+}
+
+void IndexWriter::commit() {
+  db_.commit();
+  pending_ = 0;
+}
+
+}  // namespace sosik

@@ -1,0 +1,68 @@
+// The index schema, declared once. The indexer, the query builder, facets and the JSON Schema
+// test all read this table, so a field's prefix, value slot and weight cannot disagree between them.
+//
+// Term prefixes follow Omega's conventions (https://xapian.org/docs/omega/termprefixes.html):
+// Q unique id, S title, A author, U url, L language, X... custom. Unprefixed terms are the
+// free-text words of every text field, so a plain query searches everything.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace sosik {
+
+// Bumped when the way documents are written changes; searchd refuses other versions.
+inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
+
+enum class FieldKind {
+  Text,     // analysed into words (unprefixed + field prefix) and syllable bigrams
+  Keyword,  // one exact boolean term (prefix + normalised value); filterable, facetable
+  Date,     // ISO 8601; sortable value slot + month term
+  Stored,   // kept in document data only
+  Links,    // array of related stories; boolean terms joining the link graph
+};
+
+struct FieldSpec {
+  std::string_view name;    // JSON field name (schemas/article.schema.json)
+  FieldKind kind;
+  std::string_view prefix;  // Xapian term prefix; empty = no field terms
+  std::optional<Xapian::valueno> slot;  // value slot for sorting/facets
+  unsigned weight;          // wdf added per occurrence of a word (Text fields); 0 otherwise
+  bool required;            // an article without it is rejected
+};
+
+// Weights: title words count three times a body word, lead-paragraph words twice
+// (news puts the subject in the headline and first paragraph; bench/relevance measures it).
+inline constexpr std::array kFields = {
+    FieldSpec{"id", FieldKind::Keyword, "Q", std::nullopt, 0, true},
+    FieldSpec{"title", FieldKind::Text, "S", std::nullopt, 3, false},
+    FieldSpec{"body", FieldKind::Text, "", std::nullopt, 1, true},  // unprefixed words only
+    FieldSpec{"published_at", FieldKind::Date, "XM", Xapian::valueno{0}, 0, false},
+    FieldSpec{"outlet", FieldKind::Keyword, "XO", Xapian::valueno{1}, 0, false},
+    FieldSpec{"reporter", FieldKind::Keyword, "A", Xapian::valueno{2}, 0, false},
+    FieldSpec{"section", FieldKind::Keyword, "XS", Xapian::valueno{3}, 0, false},
+    FieldSpec{"url", FieldKind::Keyword, "U", std::nullopt, 0, false},
+    FieldSpec{"photo_credit", FieldKind::Stored, "", std::nullopt, 0, false},
+    FieldSpec{"related", FieldKind::Links, "XR", std::nullopt, 0, false},
+    FieldSpec{"lang", FieldKind::Keyword, "L", std::nullopt, 0, false},
+};
+
+// Terms that are not a field of the article but of the index.
+inline constexpr std::string_view kBigramPrefix = "XB";   // Hangul syllable bigrams (spacing, compounds)
+inline constexpr std::string_view kExactPrefix = "XE";    // words exactly as written (unused by default)
+inline constexpr std::string_view kLinkedFromPrefix = "XL";  // on a stub/article: who links to it
+inline constexpr std::string_view kKindPrefix = "XK";     // XKarticle or XKstub
+inline constexpr std::string_view kTitleKeyPrefix = "XN"; // normalised title, joins stubs to articles
+
+// Weight of the lead paragraph's words (between title and body).
+inline constexpr unsigned kLeadWeight = 2;
+// Gap between fields' positions so a phrase never spans title and body.
+inline constexpr Xapian::termpos kFieldPositionGap = 100;
+
+const FieldSpec& field(std::string_view name);  // throws std::out_of_range for unknown names
+
+}  // namespace sosik

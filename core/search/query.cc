@@ -1,0 +1,201 @@
+#include "query.h"
+
+#include <algorithm>
+#include <map>
+
+#include "../index/document.h"
+#include "../schema.h"
+
+namespace sosik {
+namespace {
+
+using Q = Xapian::Query;
+
+// One clause of the query string as the user wrote it.
+struct Clause {
+  std::string text;
+  std::string field;   // "", "title", "outlet", "reporter", "section"
+  bool phrase = false;
+  bool exclude = false;
+  bool or_with_previous = false;
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Splits the query into clauses. Unbalanced quotes end at the end of the string; a '-' or
+// 'field:' with nothing after it is dropped as text would be: nothing here can fail.
+std::vector<Clause> split_clauses(std::string_view q) {
+  static const std::set<std::string, std::less<>> kFields = {"title", "outlet", "reporter", "section"};
+  std::vector<Clause> out;
+  bool pending_or = false;
+  size_t i = 0;
+  while (i < q.size()) {
+    while (i < q.size() && is_space(q[i])) ++i;
+    if (i >= q.size()) break;
+    Clause c;
+    if (q[i] == '-' && i + 1 < q.size() && !is_space(q[i + 1]) && q[i + 1] != '-') {
+      c.exclude = true;
+      ++i;
+    }
+    // field:value
+    size_t colon = q.find(':', i);
+    if (colon != std::string_view::npos && colon > i) {
+      std::string_view name = q.substr(i, colon - i);
+      if (kFields.count(name) && colon + 1 < q.size() && !is_space(q[colon + 1])) {
+        c.field = std::string(name);
+        i = colon + 1;
+      }
+    }
+    if (q[i] == '"') {
+      size_t close = q.find('"', i + 1);
+      size_t end = close == std::string_view::npos ? q.size() : close;
+      c.text = std::string(q.substr(i + 1, end - i - 1));
+      c.phrase = close != std::string_view::npos;
+      i = close == std::string_view::npos ? q.size() : close + 1;
+    } else {
+      size_t end = i;
+      while (end < q.size() && !is_space(q[end])) ++end;
+      c.text = std::string(q.substr(i, end - i));
+      i = end;
+    }
+    if (!c.exclude && c.field.empty() && !c.phrase && c.text == "OR") {
+      pending_or = !out.empty();
+      continue;
+    }
+    c.or_with_previous = pending_or;
+    pending_or = false;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The forms of one analysed word, grouped from the token stream.
+struct WordForms {
+  std::vector<std::string> forms;  // Word + Stem terms (distinct)
+  std::vector<std::string> parts;  // Part terms of a mixed word, in order
+  std::string longest_hangul;      // the form whose bigrams back the word up
+};
+
+std::vector<WordForms> group_words(const Tokens& tokens) {
+  std::map<uint32_t, WordForms> by_word;
+  for (const Token& t : tokens) {
+    if (t.type == TokenType::Bigram) continue;
+    WordForms& w = by_word[t.word];
+    if (t.type == TokenType::Part) {
+      w.parts.push_back(t.term);
+      continue;
+    }
+    if (std::find(w.forms.begin(), w.forms.end(), t.term) == w.forms.end()) w.forms.push_back(t.term);
+  }
+  std::vector<WordForms> out;
+  for (auto& [_, w] : by_word) {
+    // The shortest multi-syllable form is the stem without particles: its bigrams occur in every
+    // inflected form (마이크로소프트와 → 마이크로소프트).
+    for (const auto& f : w.forms) {
+      auto bg = syllable_bigrams(f);
+      if (bg.empty()) continue;
+      if (w.longest_hangul.empty() || f.size() < w.longest_hangul.size()) w.longest_hangul = f;
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Q terms_query(Q::op op, const std::vector<std::string>& terms, const std::string& prefix = "", Xapian::termcount window = 0) {
+  std::vector<Q> qs;
+  for (const auto& t : terms) qs.emplace_back(prefix + t);
+  if (qs.empty()) return Q();
+  if (qs.size() == 1) return qs[0];
+  return Q(op, qs.begin(), qs.end(), window);
+}
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options)
+    : analyzer_(std::move(analyzer)), options_(options) {}
+
+ParsedQuery QueryBuilder::build(std::string_view raw) const {
+  ParsedQuery pq;
+  std::vector<Q> positives;   // one per clause (OR groups merged)
+  std::vector<Q> excludes, filters;
+  size_t word_count = 0;
+
+  auto word_query = [&](const WordForms& w, const std::string& prefix) {
+    std::vector<Q> alts;
+    Q forms = terms_query(Q::OP_SYNONYM, w.forms, prefix);
+    if (!forms.empty()) alts.push_back(forms);
+    if (w.parts.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, w.parts, prefix, w.parts.size()));
+    if (prefix.empty() && !w.longest_hangul.empty()) {
+      Q bigrams = terms_query(Q::OP_PHRASE, syllable_bigrams(w.longest_hangul), std::string(kBigramPrefix),
+                              syllable_bigrams(w.longest_hangul).size());
+      alts.push_back(Q(Q::OP_SCALE_WEIGHT, bigrams, options_.bigram_weight));
+    }
+    return alts.size() == 1 ? alts[0] : Q(Q::OP_OR, alts.begin(), alts.end());
+  };
+
+  for (const Clause& c : split_clauses(raw)) {
+    if (c.field == "outlet" || c.field == "reporter" || c.field == "section") {
+      Q filter(boolean_term(field(c.field).prefix, analyzer_->normalize(c.text)));
+      (c.exclude ? excludes : filters).push_back(filter);
+      continue;
+    }
+    if (!valid_utf8(c.text)) continue;
+    Tokens tokens = analyzer_->analyze(c.text);
+    std::vector<WordForms> words = group_words(tokens);
+    if (words.empty()) continue;
+    std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
+
+    Q clause;
+    if (c.phrase && words.size() > 1) {
+      // Phrases are checked by position. Xapian 1.4 phrases take terms only, so the phrase is
+      // matched on each word's first form, or on the continuous syllable bigrams of the whole
+      // phrase, which also finds it written with other spacing (데이터 센터 ≈ 데이터센터).
+      std::vector<std::string> firsts;
+      for (const auto& w : words) firsts.push_back(w.forms.front());
+      std::vector<Q> alts{terms_query(Q::OP_PHRASE, firsts, prefix, firsts.size())};
+      std::vector<std::string> bg;
+      for (const Token& t : tokens)
+        if (t.type == TokenType::Bigram) bg.push_back(t.term);
+      if (prefix.empty() && bg.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, bg, std::string(kBigramPrefix), bg.size()));
+      clause = Q(Q::OP_OR, alts.begin(), alts.end());
+    } else {
+      std::vector<Q> ws;
+      for (const auto& w : words) ws.push_back(word_query(w, prefix));
+      clause = ws.size() == 1 ? ws[0] : Q(c.exclude ? Q::OP_OR : Q::OP_AND, ws.begin(), ws.end());
+    }
+    if (c.exclude) {
+      excludes.push_back(clause);
+      continue;
+    }
+    for (const auto& w : words) {
+      word_count += 1;
+      pq.highlight_terms.insert(w.forms.begin(), w.forms.end());
+      pq.highlight_terms.insert(w.parts.begin(), w.parts.end());
+      for (auto& b : syllable_bigrams(w.longest_hangul)) pq.highlight_bigrams.insert(b);
+      pq.words.push_back(w.forms.front());
+    }
+    if (c.or_with_previous && !positives.empty())
+      positives.back() = Q(Q::OP_OR, positives.back(), clause);
+    else
+      positives.push_back(clause);
+  }
+
+  if (positives.empty()) {
+    // Only filters or exclusions: everything that passes the filters (a browse).
+    if (filters.empty()) return pq;
+    positives.push_back(Q::MatchAll);
+  }
+  pq.strict = positives.size() > 1 && word_count <= options_.max_strict_words;
+  Q any(Q::OP_OR, positives.begin(), positives.end());
+  Q all(Q::OP_AND, positives.begin(), positives.end());
+  auto finish = [&](Q q) {
+    for (const auto& f : filters) q = Q(Q::OP_FILTER, q, f);
+    for (const auto& e : excludes) q = Q(Q::OP_AND_NOT, q, e);
+    return q;
+  };
+  pq.relaxed = finish(any);
+  pq.query = pq.strict ? finish(all) : pq.relaxed;
+  return pq;
+}
+
+}  // namespace sosik

@@ -1,0 +1,46 @@
+// Query string → Xapian::Query. Syntax ("phrase", -exclude, OR, field:value) is parsed here;
+// every word goes through the same Analyzer as the index, so a query can never disagree with it.
+// Any input string is a valid query: stray quotes and operators are read as text.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "../analysis/analyzer.h"
+
+namespace sosik {
+
+struct QueryOptions {
+  // Weight of a word's syllable-bigram phrase next to its word forms (compounds, spacing).
+  double bigram_weight = 0.5;
+  // Queries of at most this many words require all of them; longer ones (questions) match any
+  // word and rank by how many match. A strict query that matches nothing is relaxed (see Searcher).
+  size_t max_strict_words = 3;
+};
+
+struct ParsedQuery {
+  Xapian::Query query;         // what ranks (all words required when `strict`)
+  Xapian::Query relaxed;       // any word; used when the strict query finds nothing
+  bool strict = false;
+  std::set<std::string> highlight_terms;    // word forms, for snippets
+  std::set<std::string> highlight_bigrams;  // syllable bigrams of the words, for compounds
+  std::vector<std::string> words;           // the query's words, normalised (for suggestions)
+  bool empty() const { return query.empty(); }
+};
+
+class QueryBuilder {
+ public:
+  explicit QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {});
+  ParsedQuery build(std::string_view query) const;
+  const QueryOptions& options() const { return options_; }
+
+ private:
+  std::shared_ptr<const Analyzer> analyzer_;
+  QueryOptions options_;
+};
+
+}  // namespace sosik

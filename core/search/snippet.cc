@@ -1,0 +1,123 @@
+#include "snippet.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace sosik {
+namespace {
+
+size_t code_points(std::string_view s, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to; ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+struct Span {
+  uint32_t start, end;   // a whole word in the text
+  int match = -1;        // index of the matched query term, -1 for none
+};
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string make_snippet(std::string_view text, const Analyzer& analyzer, const std::set<std::string>& terms,
+                         const std::set<std::string>& bigrams, SnippetOptions options) {
+  if (text.empty()) return {};
+  // Words with their offsets; a word matches when any of its forms (or, for compounds, any of
+  // the query's syllable bigrams) is among the query's.
+  Tokens tokens = analyzer.analyze(text);
+  std::vector<Span> words;
+  for (const Token& t : tokens)
+    if (t.type == TokenType::Word) words.push_back(Span{t.start, t.end, -1});
+  if (words.empty()) return {};
+  std::vector<std::string> matched_terms;
+  for (const Token& t : tokens) {
+    bool hit = t.type == TokenType::Bigram ? bigrams.count(t.term) > 0 : terms.count(t.term) > 0;
+    if (!hit) continue;
+    // A bigram may span a space: it belongs to the word its first syllable is in.
+    auto it = std::upper_bound(words.begin(), words.end(), t.start, [](uint32_t s, const Span& w) { return s < w.start; });
+    if (it == words.begin()) continue;
+    Span& w = *(it - 1);
+    if (t.start >= w.end || w.match >= 0) continue;
+    auto m = std::find(matched_terms.begin(), matched_terms.end(), t.term);
+    w.match = static_cast<int>(m - matched_terms.begin());
+    if (m == matched_terms.end()) matched_terms.push_back(t.term);
+  }
+
+  // Code-point offsets of word starts and ends, so window lengths are counted in characters.
+  std::vector<size_t> cp_start(words.size()), cp_end(words.size());
+  size_t cp = 0, byte = 0;
+  for (size_t j = 0; j < words.size(); ++j) {
+    cp += code_points(text, byte, words[j].start);
+    cp_start[j] = cp;
+    cp += code_points(text, words[j].start, words[j].end);
+    cp_end[j] = cp;
+    byte = words[j].end;
+  }
+  auto chars = [&](size_t a, size_t b) { return cp_end[b] - cp_start[a]; };
+
+  // The window of at most max_chars with the most distinct matches (then the most matches).
+  size_t best_first = 0, best_last = 0;
+  int best_distinct = -1, best_count = -1;
+  for (size_t first = 0; first < words.size(); ++first) {
+    if (words[first].match < 0 && first != 0) continue;
+    std::set<int> distinct;
+    int count = 0;
+    size_t last = first;
+    for (size_t j = first; j < words.size() && chars(first, j) <= options.max_chars; ++j) {
+      last = j;
+      if (words[j].match >= 0) {
+        distinct.insert(words[j].match);
+        ++count;
+      }
+    }
+    if (static_cast<int>(distinct.size()) > best_distinct ||
+        (static_cast<int>(distinct.size()) == best_distinct && count > best_count)) {
+      best_distinct = static_cast<int>(distinct.size());
+      best_count = count;
+      best_first = first;
+      best_last = last;
+    }
+  }
+
+  // Keep the matches, start up to ~40 characters before the first for context, then fill the budget.
+  while (best_last > best_first && words[best_last].match < 0) --best_last;
+  const size_t anchor = cp_start[best_first];
+  while (best_first > 0 && chars(best_first - 1, best_last) <= options.max_chars && anchor - cp_start[best_first - 1] <= 40)
+    --best_first;
+  while (best_last + 1 < words.size() && chars(best_first, best_last + 1) <= options.max_chars) ++best_last;
+
+  uint32_t from = best_first == 0 ? 0 : words[best_first].start;
+  uint32_t to = best_last + 1 == words.size() ? static_cast<uint32_t>(text.size()) : words[best_last].end;
+  std::string out;
+  if (from > 0) out += "…";
+  uint32_t at = from;
+  for (size_t j = best_first; j <= best_last; ++j) {
+    if (words[j].match < 0) continue;
+    out += html_escape(text.substr(at, words[j].start - at));
+    out += "<mark>" + html_escape(text.substr(words[j].start, words[j].end - words[j].start)) + "</mark>";
+    at = words[j].end;
+  }
+  out += html_escape(text.substr(at, to - at));
+  if (to < text.size()) out += "…";
+  for (size_t p = 0; (p = out.find('\n', p)) != std::string::npos;) out[p] = ' ';
+  return out;
+}
+
+}  // namespace sosik

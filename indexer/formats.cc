@@ -1,0 +1,283 @@
+#include "formats.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include "analysis/analyzer.h"
+
+namespace sosik {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower_ext(const std::string& path) {
+  std::string e = fs::path(path).extension().string();
+  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return e;
+}
+
+std::string trim(std::string_view s) {
+  const char* ws = " \t\r\n\f\v";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(ws);
+  std::string out(s.substr(b, e - b + 1));
+  // Non-breaking and ideographic spaces are common in scraped Korean text.
+  for (std::string_view sp : {std::string_view("\xC2\xA0"), std::string_view("\xE3\x80\x80")}) {
+    while (out.rfind(sp, 0) == 0) out.erase(0, sp.size());
+    while (out.size() >= sp.size() && out.compare(out.size() - sp.size(), sp.size(), sp) == 0) out.resize(out.size() - sp.size());
+  }
+  return out;
+}
+
+// Removes <!-- ... --> comments and [db:...] markers left by the scraper.
+std::string drop_artefacts(std::string s) {
+  for (size_t p; (p = s.find("<!--")) != std::string::npos;) {
+    size_t e = s.find("-->", p);
+    s.erase(p, e == std::string::npos ? std::string::npos : e + 3 - p);
+  }
+  for (size_t p; (p = s.find("[db:")) != std::string::npos;) {
+    size_t e = s.find(']', p);
+    s.erase(p, e == std::string::npos ? std::string::npos : e + 1 - p);
+  }
+  return s;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// "[디지털투데이 황치규 기자]" → outlet, reporter; the rest of the line is body text.
+bool parse_byline(std::string& line, Article& a) {
+  if (!starts_with(line, "[")) return false;
+  size_t close = line.find(']');
+  if (close == std::string::npos) return false;
+  std::string inner = trim(std::string_view(line).substr(1, close - 1));
+  const std::string_view kReporter = "기자";
+  if (inner.size() <= kReporter.size() || inner.compare(inner.size() - kReporter.size(), kReporter.size(), kReporter) != 0)
+    return false;
+  std::string names = trim(std::string_view(inner).substr(0, inner.size() - kReporter.size()));
+  size_t sp = names.rfind(' ');
+  if (sp == std::string::npos) {
+    a.reporter = names;
+  } else {
+    a.outlet = trim(std::string_view(names).substr(0, sp));
+    a.reporter = trim(std::string_view(names).substr(sp + 1));
+  }
+  line = trim(std::string_view(line).substr(close + 1));
+  return true;
+}
+
+// "[사진: 셔터스톡]" or "[사진=연합뉴스]" → photo credit.
+bool parse_photo_credit(const std::string& line, Article& a) {
+  for (std::string_view p : {std::string_view("[사진:"), std::string_view("[사진="), std::string_view("[사진 :")}) {
+    if (starts_with(line, p) && line.back() == ']') {
+      a.photo_credit = trim(std::string_view(line).substr(p.size(), line.size() - p.size() - 1));
+      return true;
+    }
+  }
+  return false;
+}
+
+void apply_sidecar(const nlohmann::json& meta, Article& a) {
+  auto str = [&](const char* k, std::string& dst) {
+    if (auto it = meta.find(k); it != meta.end() && it->is_string()) dst = it->get<std::string>();
+  };
+  str("id", a.id);
+  if (auto it = meta.find("title"); it != meta.end() && it->is_string() && !it->get<std::string>().empty()) {
+    a.title = it->get<std::string>();
+    a.title_derived = false;
+  }
+  str("published_at", a.published_at);
+  str("outlet", a.outlet);
+  str("reporter", a.reporter);
+  str("section", a.section);
+  str("url", a.url);
+  str("photo_credit", a.photo_credit);
+  str("lang", a.lang);
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw std::runtime_error("cannot read " + path);
+  return ss.str();
+}
+
+}  // namespace
+
+std::string RecordError::to_string() const {
+  return line ? file + ":" + std::to_string(line) + ": " + reason : file + ": " + reason;
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "auto") return Format::Auto;
+  if (name == "text" || name == "txt") return Format::Text;
+  if (name == "jsonl" || name == "ndjson") return Format::JsonLines;
+  if (name == "html") return Format::Html;
+  return std::nullopt;
+}
+
+Format format_for(const std::string& path, Format requested) {
+  if (requested != Format::Auto) return requested;
+  std::string e = lower_ext(path);
+  if (e == ".jsonl" || e == ".ndjson") return Format::JsonLines;
+  if (e == ".html" || e == ".htm" || e == ".xhtml") return Format::Html;
+  return Format::Text;
+}
+
+bool is_indexable_path(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  if (name.size() > 10 && name.compare(name.size() - 10, 10, ".meta.json") == 0) return false;
+  std::string e = lower_ext(path);
+  return e == ".txt" || e == ".jsonl" || e == ".ndjson" || e == ".html" || e == ".htm" || e == ".xhtml";
+}
+
+std::optional<std::string> decode_korean_text(std::string_view bytes, std::string& reason) {
+  if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  if (valid_utf8(bytes)) return std::string(bytes);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UConverter, void (*)(UConverter*)> conv(ucnv_open("windows-949", &status), ucnv_close);
+  if (U_FAILURE(status)) {
+    reason = "not valid UTF-8 and no CP949 converter";
+    return std::nullopt;
+  }
+  // Stop at the first unmappable byte rather than substituting junk into the index.
+  ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  std::u16string u16(bytes.size() + 1, u'\0');
+  status = U_ZERO_ERROR;
+  int32_t n = ucnv_toUChars(conv.get(), reinterpret_cast<UChar*>(u16.data()), static_cast<int32_t>(u16.size()),
+                            bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  if (U_FAILURE(status)) {
+    size_t bad = 0;
+    int32_t i = 0, len = static_cast<int32_t>(bytes.size());
+    while (i < len) {
+      int32_t at = i;
+      UChar32 c;
+      U8_NEXT(bytes.data(), i, len, c);
+      if (c < 0) { bad = static_cast<size_t>(at); break; }
+    }
+    reason = "invalid UTF-8 at byte " + std::to_string(bad) + " and not decodable as CP949/EUC-KR";
+    return std::nullopt;
+  }
+  u16.resize(static_cast<size_t>(n));
+  std::string out;
+  icu::UnicodeString(false, reinterpret_cast<const UChar*>(u16.data()), n).toUTF8String(out);
+  return out;
+}
+
+std::optional<Article> parse_raw_text(std::string_view text, const std::string& id, std::string& reason) {
+  Article a;
+  a.id = id;
+  std::string cleaned = drop_artefacts(std::string(text));
+  std::istringstream lines(cleaned);
+  std::string raw, body;
+  bool first_text_line = true;
+  while (std::getline(lines, raw)) {
+    std::string line = trim(raw);
+    if (line.empty()) continue;
+    if (parse_photo_credit(line, a)) continue;
+    if (starts_with(line, "ㆍ")) {
+      std::string title = trim(std::string_view(line).substr(std::string_view("ㆍ").size()));
+      if (!title.empty()) a.related.push_back(RelatedStory{title, ""});
+      continue;
+    }
+    bool byline = parse_byline(line, a);
+    if (line.empty()) continue;
+    // A short first line that is not a sentence and has no byline is the headline.
+    if (first_text_line && !byline && a.title.empty() && line.size() < 240 && line.back() != '.' &&
+        lines.peek() != EOF) {
+      a.title = line;
+      first_text_line = false;
+      continue;
+    }
+    first_text_line = false;
+    if (!body.empty()) body += '\n';
+    body += line;
+  }
+  a.body = body;
+  if (a.body.empty()) {
+    reason = "no body text";
+    return std::nullopt;
+  }
+  if (a.title.empty()) {
+    a.title = derive_title(a.body);
+    a.title_derived = true;
+  }
+  return a;
+}
+
+void read_file(const std::string& path, Format format, const ArticleSink& on_article, const ErrorSink& on_error) {
+  format = format_for(path, format);
+  std::string bytes = read_all(path);
+
+  if (format == Format::JsonLines) {
+    size_t line_no = 0, start = 0;
+    while (start < bytes.size()) {
+      size_t end = bytes.find('\n', start);
+      if (end == std::string::npos) end = bytes.size();
+      std::string_view line(bytes.data() + start, end - start);
+      start = end + 1;
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (trim(line).empty()) continue;
+      if (!valid_utf8(line)) {
+        on_error({path, line_no, "invalid UTF-8"});
+        continue;
+      }
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded()) {
+        on_error({path, line_no, "malformed JSON"});
+        continue;
+      }
+      ParseError err;
+      if (auto a = article_from_json(j, err))
+        on_article(std::move(*a));
+      else
+        on_error({path, line_no, err.message});
+    }
+    return;
+  }
+
+  std::string reason;
+  std::optional<std::string> text = decode_korean_text(bytes, reason);
+  if (!text) {
+    on_error({path, 0, reason});
+    return;
+  }
+  if (format == Format::Html) {
+    on_error({path, 0, "HTML input is not supported yet"});
+    return;
+  }
+  std::string id = fs::path(path).stem().string();
+  std::optional<Article> a = parse_raw_text(*text, id, reason);
+  if (!a) {
+    on_error({path, 0, reason});
+    return;
+  }
+  fs::path sidecar = fs::path(path).replace_extension(".meta.json");
+  if (fs::exists(sidecar)) {
+    nlohmann::json meta = nlohmann::json::parse(read_all(sidecar.string()), nullptr, false);
+    if (!meta.is_object()) {
+      on_error({sidecar.string(), 0, "malformed JSON sidecar"});
+      return;
+    }
+    apply_sidecar(meta, *a);
+  }
+  if (std::string why = validate(*a); !why.empty()) {
+    on_error({path, 0, why});
+    return;
+  }
+  on_article(std::move(*a));
+}
+
+}  // namespace sosik

@@ -1,0 +1,176 @@
+// indexer: ingests Korean news articles into a Xapian index.
+//   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]
+// Prints a JSON summary on stdout; errors (file:line: reason) and progress go to stderr.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "formats.h"
+#include "index/writer.h"
+
+namespace fs = std::filesystem;
+using namespace sosik;
+
+namespace {
+
+void usage(std::ostream& out) {
+  out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]\n"
+         "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm)\n"
+         "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n";
+}
+
+struct Progress {
+  bool tty = isatty(STDERR_FILENO);
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last = start;
+
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  // Redraws one status line at most 4 times a second; nothing on a non-terminal.
+  void update(size_t files_done, size_t files_total, size_t docs, bool force = false) {
+    if (!tty) return;
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now - last < std::chrono::milliseconds(250)) return;
+    last = now;
+    double secs = elapsed();
+    double rate = secs > 0 ? docs / secs : 0;
+    double frac = files_total ? static_cast<double>(files_done) / files_total : 1;
+    double eta = frac > 0 ? secs / frac - secs : 0;
+    std::fprintf(stderr, "\r%zu/%zu files  %zu docs  %.0f docs/s  ETA %.0fs   ", files_done, files_total, docs, rate, eta);
+    if (force) std::fputc('\n', stderr);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string db_path;
+  Format format = Format::Auto;
+  size_t batch = 1000;
+  std::vector<std::string> inputs, deletes;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "indexer: " << name << " needs a value\n";
+        usage(std::cerr);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--db") {
+      db_path = value("--db");
+    } else if (arg == "--format") {
+      std::string f = value("--format");
+      auto parsed = parse_format(f);
+      if (!parsed) {
+        std::cerr << "indexer: unknown --format '" << f << "' (auto, text, jsonl, html)\n";
+        return 2;
+      }
+      format = *parsed;
+    } else if (arg == "--batch") {
+      std::string v = value("--batch");
+      try {
+        batch = std::stoul(v);
+      } catch (...) {
+        batch = 0;
+      }
+      if (batch == 0) {
+        std::cerr << "indexer: --batch must be a positive number, got '" << v << "'\n";
+        return 2;
+      }
+    } else if (arg == "--delete") {
+      deletes.push_back(value("--delete"));
+    } else if (arg == "-h" || arg == "--help") {
+      usage(std::cout);
+      return 0;
+    } else if (!arg.empty() && arg[0] == '-') {
+      std::cerr << "indexer: unknown option '" << arg << "'\n";
+      usage(std::cerr);
+      return 2;
+    } else {
+      inputs.push_back(arg);
+    }
+  }
+  if (db_path.empty() || (inputs.empty() && deletes.empty())) {
+    usage(std::cerr);
+    return 2;
+  }
+
+  // Files in a stable order, so the same input always gives the same index.
+  std::vector<std::string> files;
+  size_t rejected = 0;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(in, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && is_indexable_path(it->path().string())) found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(in, ec)) {
+      files.push_back(in);
+    } else {
+      std::cerr << in << ": no such file or directory\n";
+      ++rejected;
+    }
+  }
+
+  size_t read = 0;
+  Progress progress;
+  try {
+    IndexWriter writer(db_path, Analyzer::korean(), batch);
+    for (size_t i = 0; i < files.size(); ++i) {
+      try {
+        read_file(
+            files[i], format,
+            [&](Article&& a) {
+              ++read;
+              writer.add(a);
+              progress.update(i, files.size(), writer.stats().indexed);
+            },
+            [&](RecordError&& e) {
+              ++read;
+              ++rejected;
+              std::cerr << e.to_string() << "\n";
+            });
+      } catch (const std::runtime_error& e) {  // unreadable file: report it, go on with the rest
+        std::cerr << e.what() << "\n";
+        ++rejected;
+      }
+    }
+    size_t deleted = 0;
+    for (const auto& id : deletes) {
+      if (writer.remove(id))
+        ++deleted;
+      else
+        std::cerr << "indexer: --delete " << id << ": no such article\n";
+    }
+    writer.commit();
+    progress.update(files.size(), files.size(), writer.stats().indexed, true);
+    const WriteStats& s = writer.stats();
+    double secs = progress.elapsed();
+    nlohmann::json summary = {{"db", db_path},         {"files", files.size()},  {"read", read},
+                              {"indexed", s.indexed},  {"rejected", rejected},   {"stubs", s.stubs},
+                              {"merged", s.merged},    {"deleted", deleted},
+                              {"documents", writer.database().get_doccount()},
+                              {"seconds", secs},       {"docs_per_sec", secs > 0 ? s.indexed / secs : 0.0}};
+    std::cout << summary.dump() << std::endl;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "indexer: " << db_path << ": " << e.get_description() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "indexer: " << e.what() << "\n";
+    return 1;
+  }
+  return rejected ? 1 : 0;
+}

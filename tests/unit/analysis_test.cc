@@ -1,0 +1,153 @@
+// The Korean pipeline, as tables of input → expected output (after Xapian's api_termgen.cc).
+// Cases come from the seed article. A failure names the input and what was produced.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "analysis/analyzer.h"
+
+namespace sosik {
+namespace {
+
+const Analyzer& analyzer() {
+  static std::shared_ptr<const Analyzer> a = Analyzer::korean();
+  return *a;
+}
+
+// Every non-bigram term of a text, as a set.
+std::set<std::string> word_terms(std::string_view text) {
+  std::set<std::string> out;
+  for (const Token& t : analyzer().analyze(text))
+    if (t.type != TokenType::Bigram) out.insert(t.term);
+  return out;
+}
+
+std::set<std::string> bigram_terms(std::string_view text) {
+  std::set<std::string> out;
+  for (const Token& t : analyzer().analyze(text))
+    if (t.type == TokenType::Bigram) out.insert(t.term);
+  return out;
+}
+
+std::string join(const std::set<std::string>& s) {
+  std::string out;
+  for (const auto& t : s) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+TEST(Analysis, DictionaryIsInstalled) {
+  EXPECT_TRUE(analyzer().stemmer().has_dictionary()) << "hunspell-ko missing: run scripts/setup";
+}
+
+// Inflected forms and the stem they must share with the bare word.
+TEST(Analysis, InflectedFormsShareAStem) {
+  struct Case { const char* written; const char* stem; };
+  const Case cases[] = {
+      {"마이크로소프트와", "마이크로소프트"}, {"마이크로소프트는", "마이크로소프트"},
+      {"마이크로소프트에", "마이크로소프트"}, {"마이크로소프트가", "마이크로소프트"},
+      {"투자를", "투자"}, {"투자에서", "투자"}, {"협상했다고", "협상"},
+      {"슐레이먼이", "슐레이먼"}, {"슐레이먼은", "슐레이먼"}, {"나델라는", "나델라"}, {"나델라에게", "나델라"},
+      {"경영진들", "경영진"}, {"알트먼이", "알트먼"}, {"오라클과", "오라클"},
+  };
+  for (const auto& c : cases) {
+    auto terms = word_terms(c.written);
+    EXPECT_TRUE(terms.count(c.stem)) << "'" << c.written << "' should be indexed with stem '" << c.stem
+                                     << "'; got: " << join(terms);
+    EXPECT_TRUE(terms.count(c.written)) << "'" << c.written << "' should be indexed as written; got: " << join(terms);
+  }
+}
+
+TEST(Analysis, DictionaryWordsAreNotOverStripped) {
+  struct Case { const char* word; const char* wrong; };
+  const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}};
+  for (const auto& c : cases) {
+    auto terms = word_terms(c.word);
+    EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
+  }
+}
+
+TEST(Analysis, MixedScriptWordsSplitAndJoin) {
+  struct Case { const char* written; std::vector<const char*> terms; };
+  const Case cases[] = {
+      {"오픈AI", {"오픈", "ai", "오픈ai"}},
+      {"오픈AI를", {"오픈", "ai", "오픈ai"}},
+      {"챗GPT", {"챗", "gpt", "챗gpt"}},
+      {"MAI-1", {"mai", "1", "mai1"}},
+      {"LLM자체", {"llm", "자체", "llm자체"}},
+      {"ＡＩ", {"ai"}},
+  };
+  for (const auto& c : cases) {
+    auto terms = word_terms(c.written);
+    for (const char* t : c.terms)
+      EXPECT_TRUE(terms.count(t)) << "'" << c.written << "' should give '" << t << "'; got: " << join(terms);
+  }
+  EXPECT_FALSE(word_terms("오픈AI를").count("오픈ai를")) << "the particle is not part of the name";
+}
+
+TEST(Analysis, MiddleDotsAndBracketsSeparateWords) {
+  struct Case { const char* text; std::vector<const char*> words; };
+  const Case cases[] = {
+      {"MS·오픈AI", {"ms", "오픈ai"}},
+      {"삼성ㆍLG", {"삼성", "lg"}},
+      {"[테크인사이드]", {"테크인사이드"}},
+      {"'비하인드 스토리'", {"비하인드", "스토리"}},
+      {"미국‧중국", {"미국", "중국"}},
+  };
+  for (const auto& c : cases) {
+    auto terms = word_terms(c.text);
+    for (const char* w : c.words) EXPECT_TRUE(terms.count(w)) << "'" << c.text << "' should give '" << w << "'; got: " << join(terms);
+  }
+}
+
+TEST(Analysis, BigramsBridgeSpacing) {
+  // 데이터센터 and 데이터 센터 give the same continuous bigrams, so each finds the other.
+  EXPECT_EQ(bigram_terms("데이터센터"), bigram_terms("데이터 센터"));
+  EXPECT_EQ(bigram_terms("마이크로소프트"), bigram_terms("마이크로 소프트"));
+  EXPECT_TRUE(bigram_terms("데이터센터").count("센터"));
+  // Punctuation breaks the bigram stream.
+  EXPECT_FALSE(bigram_terms("데이터. 센터").count("터센"));
+}
+
+TEST(Analysis, NormalisesWidthCaseAndJamo) {
+  struct Case { const char* in; const char* out; };
+  const Case cases[] = {{"ＡＢＣ", "abc"}, {"GPT", "gpt"}, {"ㅁㅇㅋ", "ㅁㅇㅋ"}, {"\u1106\u1161", "마"}, {"Straße", "strasse"}};
+  for (const auto& c : cases) EXPECT_EQ(analyzer().normalize(c.in), c.out) << "normalize('" << c.in << "')";
+}
+
+TEST(Analysis, OffsetsCoverWholeWords) {
+  std::string text = "무스타파 슐레이먼은 현재 마이크로소프트에서";
+  for (const Token& t : analyzer().analyze(text)) {
+    if (t.type != TokenType::Word) continue;
+    std::string surface = text.substr(t.start, t.end - t.start);
+    EXPECT_TRUE(surface == "무스타파" || surface == "슐레이먼은" || surface == "현재" || surface == "마이크로소프트에서")
+        << "word token '" << t.term << "' covers '" << surface << "'";
+  }
+}
+
+// Random input: offsets inside the input and on UTF-8 boundaries, positions never decreasing.
+TEST(Analysis, OffsetsAndPositionsOnRandomInput) {
+  const std::vector<std::string> alphabet = {"가", "나", "다", "슐", "레", "이", "먼", "은", " ", "A", "i", "1", "-", "·",
+                                             "ㆍ", ".", "\n", "美", "ㅋ", "(", ")", "'", "＂", "é"};
+  std::mt19937 rng(42);
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    size_t len = rng() % 40;
+    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    uint32_t last_word_pos = 0, last_bigram_pos = 0;
+    for (const Token& t : analyzer().analyze(text)) {
+      ASSERT_LE(t.start, t.end) << "input: '" << text << "'";
+      ASSERT_LE(t.end, text.size()) << "input: '" << text << "'";
+      ASSERT_TRUE(t.start == text.size() || (static_cast<unsigned char>(text[t.start]) & 0xC0) != 0x80) << text;
+      ASSERT_TRUE(t.end == text.size() || (static_cast<unsigned char>(text[t.end]) & 0xC0) != 0x80) << text;
+      uint32_t& last = t.type == TokenType::Bigram ? last_bigram_pos : last_word_pos;
+      ASSERT_GE(t.position, last) << "positions went backwards in '" << text << "'";
+      last = t.position;
+      ASSERT_FALSE(t.term.empty()) << text;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sosik
