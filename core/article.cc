@@ -49,6 +49,16 @@ std::optional<Article> article_from_json(const json& j, ParseError& err) {
     err.message = "an article must be a JSON object";
     return std::nullopt;
   }
+  // additionalProperties: false in schemas/article.schema.json: a misspelt field is an error,
+  // not silently lost data.
+  for (const auto& [key, _] : j.items()) {
+    bool known = key == "title_derived" || key == "stub";
+    for (const auto& f : kFields) known = known || f.name == key;
+    if (!known) {
+      err.message = "unknown field '" + key + "'";
+      return std::nullopt;
+    }
+  }
   Article a;
   for (auto [name, dest] : {std::pair{"id", &a.id}, {"title", &a.title}, {"body", &a.body},
                             {"published_at", &a.published_at}, {"outlet", &a.outlet},

@@ -58,6 +58,14 @@ inline constexpr std::string_view kLinkedFromPrefix = "XL";  // on a stub/articl
 inline constexpr std::string_view kKindPrefix = "XK";     // XKarticle or XKstub
 inline constexpr std::string_view kTitleKeyPrefix = "XN"; // normalised title, joins stubs to articles
 
+// Value slot holding the publication month as "YYYY-MM" (the month facet).
+inline constexpr Xapian::valueno kMonthSlot = 4;
+// Database metadata: Unix time of the last commit (searchd's index age).
+inline constexpr std::string_view kCommittedAtKey = "sosik.committed_at";
+
+// Fields a search can be filtered and faceted on, besides the month.
+inline constexpr std::array<std::string_view, 3> kFilterFields = {"outlet", "reporter", "section"};
+
 // Weight of the lead paragraph's words (between title and body).
 inline constexpr unsigned kLeadWeight = 2;
 // Gap between fields' positions so a phrase never spans title and body.

@@ -1,6 +1,7 @@
 #include "formats.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "analysis/analyzer.h"
+#include "html.h"
 
 namespace sosik {
 namespace fs = std::filesystem;
@@ -113,6 +115,58 @@ std::string read_all(const std::string& path) {
   return ss.str();
 }
 
+// A line longer than this is rejected (and skipped without being held in memory): no article
+// is that long, and a runaway line must not exhaust the indexer.
+constexpr size_t kMaxLineBytes = 8 << 20;
+
+// Reads one line (without the newline). Returns false at end of input. When the line passes
+// `max` bytes, the rest is discarded and `too_long` is set.
+bool read_line(std::streambuf& in, std::string& line, size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  bool any = false;
+  for (int c; (c = in.sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
+  }
+  return any;
+}
+
+void read_json_lines(const std::string& path, const ArticleSink& on_article, const ErrorSink& on_error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  std::string line;
+  bool too_long = false;
+  for (size_t line_no = 1; read_line(*in.rdbuf(), line, kMaxLineBytes, too_long); ++line_no) {
+    if (too_long) {
+      on_error({path, line_no, "line longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB"});
+      continue;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line_no == 1 && starts_with(line, "\xEF\xBB\xBF")) line.erase(0, 3);
+    if (trim(line).empty()) continue;
+    if (!valid_utf8(line)) {
+      on_error({path, line_no, "invalid UTF-8"});
+      continue;
+    }
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+      on_error({path, line_no, "malformed JSON"});
+      continue;
+    }
+    ParseError err;
+    if (auto a = article_from_json(j, err))
+      on_article(std::move(*a));
+    else
+      on_error({path, line_no, err.message});
+  }
+  if (in.bad()) throw std::runtime_error("error reading " + path + ": " + std::strerror(errno));
+}
+
 }  // namespace
 
 std::string RecordError::to_string() const {
@@ -170,6 +224,22 @@ std::optional<std::string> decode_korean_text(std::string_view bytes, std::strin
     return std::nullopt;
   }
   u16.resize(static_cast<size_t>(n));
+  // ICU's windows-949 table maps stray bytes to private-use code points (0xFF → U+F8F7) and C1
+  // controls (0x80 → U+0080) instead of failing: such text is not Korean, so it is an error too.
+  bool hangul = false;
+  for (size_t k = 0; k < u16.size(); ++k) {
+    char16_t c = u16[k];
+    if ((c >= 0xE000 && c <= 0xF8FF) || (c >= 0x80 && c <= 0x9F)) {
+      reason = "invalid UTF-8, and not CP949/EUC-KR either (character " + std::to_string(k) + " decodes to U+" +
+               [&] { char b[8]; std::snprintf(b, sizeof b, "%04X", static_cast<unsigned>(c)); return std::string(b); }() + ")";
+      return std::nullopt;
+    }
+    hangul = hangul || (c >= 0xAC00 && c <= 0xD7A3);
+  }
+  if (!hangul) {
+    reason = "invalid UTF-8, and as CP949/EUC-KR it holds no Hangul";
+    return std::nullopt;
+  }
   std::string out;
   icu::UnicodeString(false, reinterpret_cast<const UChar*>(u16.data()), n).toUTF8String(out);
   return out;
@@ -218,33 +288,20 @@ std::optional<Article> parse_raw_text(std::string_view text, const std::string& 
 
 void read_file(const std::string& path, Format format, const ArticleSink& on_article, const ErrorSink& on_error) {
   format = format_for(path, format);
+  if (format == Format::JsonLines) {
+    read_json_lines(path, on_article, on_error);
+    return;
+  }
   std::string bytes = read_all(path);
 
-  if (format == Format::JsonLines) {
-    size_t line_no = 0, start = 0;
-    while (start < bytes.size()) {
-      size_t end = bytes.find('\n', start);
-      if (end == std::string::npos) end = bytes.size();
-      std::string_view line(bytes.data() + start, end - start);
-      start = end + 1;
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (trim(line).empty()) continue;
-      if (!valid_utf8(line)) {
-        on_error({path, line_no, "invalid UTF-8"});
-        continue;
-      }
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) {
-        on_error({path, line_no, "malformed JSON"});
-        continue;
-      }
-      ParseError err;
-      if (auto a = article_from_json(j, err))
-        on_article(std::move(*a));
-      else
-        on_error({path, line_no, err.message});
-    }
+  if (format == Format::Html) {  // before decoding: the page's own <meta charset> decides
+    // The absolute path, not the stem: saved pages are often all index.html or view.html.
+    std::string reason;
+    std::optional<Article> a = parse_html(bytes, fs::absolute(path).lexically_normal().string(), reason);
+    if (a)
+      on_article(std::move(*a));
+    else
+      on_error({path, 0, reason});
     return;
   }
 
@@ -252,10 +309,6 @@ void read_file(const std::string& path, Format format, const ArticleSink& on_art
   std::optional<std::string> text = decode_korean_text(bytes, reason);
   if (!text) {
     on_error({path, 0, reason});
-    return;
-  }
-  if (format == Format::Html) {
-    on_error({path, 0, "HTML input is not supported yet"});
     return;
   }
   std::string id = fs::path(path).stem().string();

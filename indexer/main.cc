@@ -23,7 +23,7 @@ namespace {
 
 void usage(std::ostream& out) {
   out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]\n"
-         "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm)\n"
+         "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm .xhtml)\n"
          "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n";
 }
 

@@ -10,13 +10,23 @@
 namespace sosik {
 namespace {
 
-// Xapian rejects terms over 245 bytes; words that long are junk (URLs run together, base64).
+// Words longer than this are junk (URLs run together, base64), not worth a term.
 constexpr size_t kMaxTermBytes = 120;
+// Xapian's glass backend rejects terms over 245 bytes; boolean keys longer than this are hashed.
+constexpr size_t kMaxKeyBytes = 240;
 
 // Adds a text field's tokens: words unprefixed (weighted) and under the field prefix, bigrams
 // under XB. Returns the next free position so the next field starts after a gap.
+// A word worth suggesting as a correction: two syllables or three letters, not a number.
+bool spelling_worthy(const std::string& term) {
+  if (term.size() < 3) return false;
+  unsigned char c = static_cast<unsigned char>(term[0]);
+  return !(c >= '0' && c <= '9');
+}
+
 Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std::string_view text,
-                           const FieldSpec& f, Xapian::termpos first, size_t lead_end) {
+                           const FieldSpec& f, Xapian::termpos first, size_t lead_end,
+                           std::vector<std::string>* spelling) {
   Tokens tokens = analyzer.analyze(text, first);
   Xapian::termpos last = first;
   for (const Token& t : tokens) {
@@ -28,17 +38,19 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       continue;
     }
     doc.add_posting(t.term, t.position, wdf);
+    if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) spelling->push_back(t.term);
     if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
   }
   return last + kFieldPositionGap;
 }
 
+// "YYYY-MM" of a Unix time, in Korea Standard Time (UTC+9, no DST): news dates are Korean dates.
 std::string month_of(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::time_t t = static_cast<std::time_t>(unix_seconds + 9 * 3600);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
   return buf;
 }
 
@@ -57,7 +69,7 @@ std::string stable_hash(std::string_view s) {
 
 std::string boolean_term(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
-  if (prefix.size() + value.size() > kMaxTermBytes) {
+  if (prefix.size() + value.size() > kMaxKeyBytes) {
     term += "#";
     term += stable_hash(value);
   } else {
@@ -82,7 +94,7 @@ std::string link_key_term(const Analyzer& analyzer, const RelatedStory& story) {
   return boolean_term(kTitleKeyPrefix, title_key(analyzer, story.title));
 }
 
-Xapian::Document make_document(const Article& a, const Analyzer& analyzer) {
+Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling) {
   Xapian::Document doc;
   doc.set_data(to_json(a).dump());
   doc.add_boolean_term(boolean_term(field("id").prefix, a.id));
@@ -91,13 +103,13 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer) {
   Xapian::termpos pos = 1;
   if (!a.title.empty()) {
     doc.add_boolean_term(boolean_term(kTitleKeyPrefix, title_key(analyzer, a.title)));
-    pos = index_text(doc, analyzer, a.title, field("title"), pos, 0);
+    pos = index_text(doc, analyzer, a.title, field("title"), pos, 0, spelling);
   }
   if (!a.body.empty()) {
     // The lead paragraph weighs more than the rest of the body (schema.h, kLeadWeight).
     size_t lead_end = a.body.find('\n');
     if (lead_end == std::string::npos) lead_end = std::min<size_t>(a.body.size(), 600);
-    pos = index_text(doc, analyzer, a.body, field("body"), pos, lead_end);
+    pos = index_text(doc, analyzer, a.body, field("body"), pos, lead_end, spelling);
   }
 
   for (const auto& f : kFields) {
@@ -111,7 +123,9 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer) {
   if (auto t = a.published_at.empty() ? std::nullopt : parse_iso8601(a.published_at)) {
     const FieldSpec& f = field("published_at");
     doc.add_value(*f.slot, Xapian::sortable_serialise(static_cast<double>(*t)));
-    doc.add_boolean_term(std::string(f.prefix) + month_of(*t));
+    std::string month = month_of(*t);
+    doc.add_value(kMonthSlot, month);
+    doc.add_boolean_term(std::string(f.prefix) + month);
   }
   for (const auto& r : a.related) doc.add_boolean_term(std::string(field("related").prefix) + link_key_term(analyzer, r));
   return doc;

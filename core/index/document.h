@@ -12,7 +12,8 @@
 
 namespace sosik {
 
-Xapian::Document make_document(const Article& a, const Analyzer& analyzer);
+// When `spelling` is given, the words worth offering as spelling corrections are appended to it.
+Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling = nullptr);
 
 // A boolean term: prefix + value, the value hashed when the term would pass Xapian's length
 // limit (245 bytes), so long URLs still work as keys.

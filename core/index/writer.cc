@@ -1,5 +1,6 @@
 #include "writer.h"
 
+#include <ctime>
 #include <stdexcept>
 
 #include "../schema.h"
@@ -48,7 +49,8 @@ IndexWriter::~IndexWriter() {
 }
 
 void IndexWriter::add(const Article& article) {
-  Xapian::Document doc = make_document(article, *analyzer_);
+  std::vector<std::string> spelling;
+  Xapian::Document doc = make_document(article, *analyzer_, &spelling);
   std::string id_term = boolean_term(field("id").prefix, article.id);
 
   // The same id replaces itself; else a stub for the same URL or title becomes this article and
@@ -80,6 +82,8 @@ void IndexWriter::add(const Article& article) {
     if (was_stub) ++stats_.merged;
   } else {
     db_.add_document(doc);
+    // Spelling frequencies count new articles only, so re-ingesting leaves them unchanged.
+    for (const auto& w : spelling) db_.add_spelling(w);
   }
   if (!article.stub) ++stats_.indexed;
   for (const auto& story : article.related) link_to(article, story);
@@ -128,6 +132,7 @@ void IndexWriter::maybe_commit() {
 }
 
 void IndexWriter::commit() {
+  db_.set_metadata(std::string(kCommittedAtKey), std::to_string(std::time(nullptr)));
   db_.commit();
   pending_ = 0;
 }

@@ -117,8 +117,11 @@ QueryBuilder::QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOption
 ParsedQuery QueryBuilder::build(std::string_view raw) const {
   ParsedQuery pq;
   std::vector<Q> positives;   // one per clause (OR groups merged)
+  std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
+  std::vector<std::string> bag;  // every syllable bigram of the positive words
   std::vector<Q> excludes, filters;
   size_t word_count = 0;
+  bool has_phrase = false;
 
   auto word_query = [&](const WordForms& w, const std::string& prefix) {
     std::vector<Q> alts;
@@ -146,6 +149,8 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
 
     Q clause;
+    std::vector<Q> ws;
+    for (const auto& w : words) ws.push_back(word_query(w, prefix));
     if (c.phrase && words.size() > 1) {
       // Phrases are checked by position. Xapian 1.4 phrases take terms only, so the phrase is
       // matched on each word's first form, or on the continuous syllable bigrams of the whole
@@ -158,9 +163,8 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
         if (t.type == TokenType::Bigram) bg.push_back(t.term);
       if (prefix.empty() && bg.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, bg, std::string(kBigramPrefix), bg.size()));
       clause = Q(Q::OP_OR, alts.begin(), alts.end());
+      has_phrase = !c.exclude;
     } else {
-      std::vector<Q> ws;
-      for (const auto& w : words) ws.push_back(word_query(w, prefix));
       clause = ws.size() == 1 ? ws[0] : Q(c.exclude ? Q::OP_OR : Q::OP_AND, ws.begin(), ws.end());
     }
     if (c.exclude) {
@@ -174,6 +178,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
       for (auto& b : syllable_bigrams(w.longest_hangul)) pq.highlight_bigrams.insert(b);
       pq.words.push_back(w.forms.front());
     }
+    loose.insert(loose.end(), ws.begin(), ws.end());
+    for (const Token& t : tokens)
+      if (t.type == TokenType::Bigram && prefix.empty()) bag.push_back(std::string(kBigramPrefix) + t.term);
+    if (c.phrase && words.size() > 1) loose.push_back(clause);
     if (c.or_with_previous && !positives.empty())
       positives.back() = Q(Q::OP_OR, positives.back(), clause);
     else
@@ -184,15 +192,24 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     // Only filters or exclusions: everything that passes the filters (a browse).
     if (filters.empty()) return pq;
     positives.push_back(Q::MatchAll);
+    loose.push_back(Q::MatchAll);
   }
-  pq.strict = positives.size() > 1 && word_count <= options_.max_strict_words;
-  Q any(Q::OP_OR, positives.begin(), positives.end());
+  // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
+  // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
+  // quoted speech, say) is a bonus rather than a must.
+  pq.strict = word_count <= options_.max_strict_words || has_phrase;
+  Q any(Q::OP_OR, loose.begin(), loose.end());
   Q all(Q::OP_AND, positives.begin(), positives.end());
   auto finish = [&](Q q) {
     for (const auto& f : filters) q = Q(Q::OP_FILTER, q, f);
     for (const auto& e : excludes) q = Q(Q::OP_AND_NOT, q, e);
     return q;
   };
+  if (options_.bigram_bag_weight > 0 && !bag.empty()) {
+    Q bag_q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, bag.begin(), bag.end()), options_.bigram_bag_weight);
+    any = Q(Q::OP_OR, any, bag_q);
+    all = Q(Q::OP_AND_MAYBE, all, bag_q);
+  }
   pq.relaxed = finish(any);
   pq.query = pq.strict ? finish(all) : pq.relaxed;
   return pq;

@@ -1,5 +1,8 @@
 #include "searcher.h"
 
+#include <algorithm>
+#include <climits>
+
 #include "../index/document.h"
 #include "../index/writer.h"
 #include "../schema.h"
@@ -49,23 +52,94 @@ Searcher::Lease Searcher::acquire() const {
 
 Xapian::doccount Searcher::document_count() const { return acquire()->get_doccount(); }
 
-SearchResponse Searcher::search(const SearchRequest& req) const {
-  SearchResponse res;
-  res.query = req.q;
-  ParsedQuery pq = builder_.build(req.q);
-  if (pq.empty()) return res;
+std::optional<int64_t> Searcher::committed_at() const {
+  std::string v = acquire()->get_metadata(std::string(kCommittedAtKey));
+  if (v.empty()) return std::nullopt;
+  return std::stoll(v);
+}
 
+const std::vector<std::string>& facet_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v(kFilterFields.begin(), kFilterFields.end());
+    v.push_back("month");
+    return v;
+  }();
+  return names;
+}
+
+namespace {
+
+Xapian::valueno facet_slot(const std::string& name) { return name == "month" ? kMonthSlot : *field(name).slot; }
+
+// Adds the request's filters (field values, date range) to a query.
+Xapian::Query filtered(Xapian::Query q, const SearchRequest& req, const Analyzer& analyzer) {
+  using Q = Xapian::Query;
+  for (const auto& [name, values] : req.filters) {
+    std::vector<Q> any;
+    for (const auto& v : values) any.emplace_back(boolean_term(field(name).prefix, analyzer.normalize(v)));
+    if (!any.empty()) q = Q(Q::OP_FILTER, q, Q(Q::OP_OR, any.begin(), any.end()));
+  }
+  if (req.from || req.to) {
+    Xapian::valueno slot = *field("published_at").slot;
+    std::string lo = Xapian::sortable_serialise(static_cast<double>(req.from.value_or(INT64_MIN / 2)));
+    std::string hi = Xapian::sortable_serialise(static_cast<double>(req.to.value_or(INT64_MAX / 2)));
+    q = Q(Q::OP_FILTER, q, Q(Q::OP_VALUE_RANGE, slot, lo, hi));
+  }
+  return q;
+}
+
+}  // namespace
+
+SearchResponse Searcher::search(const SearchRequest& req) const {
+  ParsedQuery pq = builder_.build(req.q);
+  bool browse = pq.empty();  // no words: everything that passes the filters, newest first
+  if (browse) pq.query = pq.relaxed = Xapian::Query::MatchAll;
   Lease db = acquire();
+  SearchResponse res = run(*db, req, pq);
+  res.query = req.q;
+  if (browse || !req.spelling || (res.total >= 3 && !res.relaxed)) return res;
+
+  // Few results, or not every word found: a word the index lacks may be misspelt. Offer the
+  // closest spelling when it finds at least as much; when the query itself matched nothing, or
+  // only some of its words, show the corrected results instead and say so.
+  if (auto better = spelling_correction(*db, req.q)) {
+    SearchRequest alt = req;
+    alt.q = *better;
+    SearchResponse corrected = run(*db, alt, builder_.build(*better));
+    if (corrected.total > 0 && corrected.total >= res.total) {
+      res.did_you_mean = *better;
+      if (res.total == 0 || res.relaxed) {
+        corrected.query = req.q;
+        corrected.did_you_mean = *better;
+        corrected.corrected = true;
+        return corrected;
+      }
+    }
+  }
+  return res;
+}
+
+SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const {
+  SearchResponse res;
   for (int attempt = 0;; ++attempt) {
     try {
-      Xapian::Enquire enquire(*db);
+      Xapian::Enquire enquire(db);
       enquire.set_weighting_scheme(Xapian::BM25Weight());
-      enquire.set_query(pq.strict && res.relaxed ? pq.relaxed : pq.query);
-      // Ask Xapian to count at least a page beyond this one, so `total` is exact for small results.
+      bool relaxed = res.relaxed;
+      enquire.set_query(filtered(pq.strict && relaxed ? pq.relaxed : pq.query, req, *analyzer_));
+      if (req.sort == SortOrder::Date || pq.query.get_type() == Xapian::Query::LEAF_MATCH_ALL)
+        enquire.set_sort_by_value_then_relevance(*field("published_at").slot, true);
+      std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+      for (const auto& name : req.facets) {
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet_slot(name)));
+        enquire.add_matchspy(spies.back().get());
+      }
+      // Facets count the whole match set, so every match is examined then; otherwise Xapian
+      // counts at least a page beyond this one, so `total` is exact for small results.
+      Xapian::doccount check = spies.empty() ? static_cast<Xapian::doccount>(req.offset + req.limit + 100) : db.get_doccount();
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                           static_cast<Xapian::doccount>(req.limit),
-                                           static_cast<Xapian::doccount>(req.offset + req.limit + 100));
-      if (mset.empty() && mset.get_matches_upper_bound() == 0 && pq.strict && !res.relaxed) {
+                                           static_cast<Xapian::doccount>(req.limit), check);
+      if (mset.get_matches_upper_bound() == 0 && pq.strict && !relaxed) {
         res.relaxed = true;  // nothing has every word: fall back to any word
         continue;
       }
@@ -76,23 +150,114 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
         h.score = it.get_weight();
         h.article = nlohmann::json::parse(it.get_document().get_data());
         h.id = h.article.value("id", "");
-        h.snippet = make_snippet(h.article.value("body", ""), *analyzer_, pq.highlight_terms, pq.highlight_bigrams);
+        if (req.snippets)
+          h.snippet = make_snippet(h.article.value("body", ""), *analyzer_, pq.highlight_terms, pq.highlight_bigrams);
         res.hits.push_back(std::move(h));
+      }
+      for (size_t i = 0; i < spies.size(); ++i) {
+        auto& values = res.facets[req.facets[i]];
+        for (auto v = spies[i]->top_values_begin(20); v != spies[i]->top_values_end(20); ++v)
+          values.push_back(FacetValue{*v, static_cast<size_t>(v.get_termfreq())});
       }
       return res;
     } catch (const Xapian::DatabaseModifiedError&) {
       // The indexer committed twice during this request: read the newest revision and retry.
       if (attempt >= 3) throw;
-      db->reopen();
+      db.reopen();
+      res = SearchResponse{};
     }
   }
+}
+
+std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, const std::string& q) const {
+  // Each rare word of the query, replaced in place by the index's closest spelling. Edit
+  // distance counts characters: one for words of up to four, two for longer ones.
+  Tokens tokens = analyzer_->analyze(q);
+  std::string out;
+  size_t at = 0;
+  bool changed = false;
+  for (const Token& t : tokens) {
+    if (t.type != TokenType::Word || t.start < at) continue;
+    if (db.get_termfreq(t.term) > 0) continue;
+    size_t chars = 0;
+    for (unsigned char c : t.term) chars += (c & 0xC0) != 0x80;
+    std::string s = db.get_spelling_suggestion(t.term, chars <= 4 ? 1 : 2);
+    if (s.empty()) continue;
+    out += q.substr(at, t.start - at) + s;
+    at = t.end;
+    changed = true;
+  }
+  if (!changed) return std::nullopt;
+  return out + q.substr(at);
+}
+
+std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit) const {
+  std::vector<Suggestion> out;
+  Tokens tokens = analyzer_->analyze(text);
+  const Token* last = nullptr;
+  for (const Token& t : tokens)
+    if (t.type == TokenType::Word) last = &t;
+  size_t text_end = text.find_last_not_of(" \t");
+  if (!last || text_end == std::string::npos || last->end < text_end + 1) return out;  // nothing to complete
+  const std::string prefix = last->term;
+  const std::string head = text.substr(0, last->start);
+  Lease db = acquire();
+
+  // Frequent words starting with the prefix (field terms start with a capital, so none come back).
+  std::vector<std::pair<Xapian::doccount, std::string>> words;
+  size_t scanned = 0;
+  for (auto t = db->allterms_begin(prefix); t != db->allterms_end(prefix) && scanned < 5000; ++t, ++scanned)
+    words.emplace_back(t.get_termfreq(), *t);
+  std::sort(words.begin(), words.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  for (const auto& [freq, w] : words) {
+    if (out.size() >= (limit + 1) / 2) break;
+    out.push_back(Suggestion{head + w, "term", ""});
+  }
+
+  // Titles: the words before the prefix, and a title word starting with it.
+  using Q = Xapian::Query;
+  Q q(Q::OP_WILDCARD, std::string(field("title").prefix) + prefix, 50);
+  ParsedQuery before = builder_.build(head);
+  if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
+  Xapian::Enquire enquire(*db);
+  enquire.set_query(q);
+  Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+  for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
+    nlohmann::json a = nlohmann::json::parse(it.get_document().get_data());
+    out.push_back(Suggestion{a.value("title", ""), "title", a.value("id", "")});
+  }
+  return out;
 }
 
 std::optional<nlohmann::json> Searcher::article(const std::string& id) const {
   Lease db = acquire();
   auto docid = find_document(*db, boolean_term(field("id").prefix, id));
   if (!docid) return std::nullopt;
-  return nlohmann::json::parse(db->get_document(*docid).get_data());
+  Xapian::Document doc = db->get_document(*docid);
+  nlohmann::json a = nlohmann::json::parse(doc.get_data());
+  auto brief = [&](Xapian::docid d) {
+    nlohmann::json other = nlohmann::json::parse(db->get_document(d).get_data());
+    return nlohmann::json{{"id", other.value("id", "")}, {"title", other.value("title", "")}, {"stub", other.value("stub", false)}};
+  };
+
+  for (auto& r : a["related"]) {
+    RelatedStory story{r.value("title", ""), r.value("url", "")};
+    std::optional<Xapian::docid> target = find_document(*db, link_key_term(*analyzer_, story));
+    if (!target && !story.url.empty()) target = find_document(*db, boolean_term(kTitleKeyPrefix, title_key(*analyzer_, story.title)));
+    nlohmann::json b = target ? brief(*target) : nlohmann::json{{"id", nullptr}, {"stub", true}};
+    r["id"] = b["id"];
+    r["stub"] = b["stub"];
+  }
+
+  nlohmann::json inlinks = nlohmann::json::array();
+  const std::string xl(kLinkedFromPrefix);
+  Xapian::TermIterator t = doc.termlist_begin();
+  for (t.skip_to(xl); t != doc.termlist_end() && (*t).compare(0, xl.size(), xl) == 0; ++t) {
+    if (auto from = find_document(*db, boolean_term(field("id").prefix, (*t).substr(xl.size())))) inlinks.push_back(brief(*from));
+  }
+  a["linked_from"] = std::move(inlinks);
+  return a;
 }
 
 }  // namespace sosik

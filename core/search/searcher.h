@@ -3,6 +3,7 @@
 // at the next request and a request never sees a half-written state (Xapian reads one revision).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,10 +17,19 @@
 
 namespace sosik {
 
+enum class SortOrder { Relevance, Date };
+
 struct SearchRequest {
   std::string q;
   size_t limit = 10;
   size_t offset = 0;
+  SortOrder sort = SortOrder::Relevance;
+  // Field → accepted values (outlet, reporter, section): any value of a field, every field.
+  std::map<std::string, std::vector<std::string>> filters;
+  std::optional<int64_t> from, to;  // published_at range, Unix seconds, inclusive
+  std::vector<std::string> facets;  // outlet, reporter, section, month
+  bool spelling = true;             // look for a "did you mean" when results are few
+  bool snippets = true;             // build each hit's snippet (re-analyses its body)
 };
 
 struct Hit {
@@ -29,12 +39,26 @@ struct Hit {
   nlohmann::json article;  // the stored article (all fields)
 };
 
+struct FacetValue {
+  std::string value;
+  size_t count;
+};
+
 struct SearchResponse {
   std::string query;
   size_t total = 0;            // Xapian's estimate of the matches
   bool total_is_exact = true;  // false when `total` is an estimate
   bool relaxed = false;        // no document had every word: any-word results
+  std::optional<std::string> did_you_mean;  // a spelling that finds more
+  bool corrected = false;      // the hits are for did_you_mean (the query itself found nothing)
   std::vector<Hit> hits;
+  std::map<std::string, std::vector<FacetValue>> facets;
+};
+
+struct Suggestion {
+  std::string text;
+  std::string kind;  // "term" or "title"
+  std::string id;    // the article, for titles
 };
 
 class Searcher {
@@ -43,8 +67,17 @@ class Searcher {
   Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {});
 
   SearchResponse search(const SearchRequest& req) const;
+
+  // The stored article plus its place in the link graph: each related story resolved to the
+  // document it points to ("id", "stub"), and "linked_from": the articles that link to it.
   std::optional<nlohmann::json> article(const std::string& id) const;
+
+  // Completions of a partly typed query: frequent words that start with its last word, and
+  // titles that match it.
+  std::vector<Suggestion> suggest(const std::string& prefix, size_t limit = 8) const;
+
   Xapian::doccount document_count() const;
+  std::optional<int64_t> committed_at() const;  // Unix time of the index's last commit
 
   const QueryBuilder& query_builder() const { return builder_; }
   const Analyzer& analyzer() const { return *analyzer_; }
@@ -52,6 +85,8 @@ class Searcher {
  private:
   class Lease;  // a pooled Database, returned on destruction
   Lease acquire() const;
+  SearchResponse run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const;
+  std::optional<std::string> spelling_correction(Xapian::Database& db, const std::string& q) const;
 
   std::string path_;
   std::shared_ptr<const Analyzer> analyzer_;
@@ -59,5 +94,7 @@ class Searcher {
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
 };
+
+const std::vector<std::string>& facet_names();  // outlet, reporter, section, month
 
 }  // namespace sosik

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+
+#include <xapian.h>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -78,16 +81,58 @@ CommandResult run_indexer(const std::string& db, const std::vector<std::string>&
   return run_command(argv);
 }
 
-Searchd::Searchd(const std::string& db, const std::vector<std::string>& extra) {
+pid_t spawn(const std::vector<std::string>& argv) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    auto args = c_args(argv);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::map<std::string, std::string> dump_index(const std::string& path) {
+  Xapian::Database db(path);
+  std::map<std::string, std::string> out;
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    Xapian::Document doc = db.get_document(*it);
+    std::string id = nlohmann::json::parse(doc.get_data()).value("id", "");
+    std::string dump = doc.get_data() + "\n";
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      dump += *t + ":" + std::to_string(t.get_wdf());
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) dump += "," + std::to_string(*p);
+      dump += "\n";
+    }
+    out[id] = dump;
+  }
+  return out;
+}
+
+Searchd::Searchd(const std::string& db, const std::vector<std::string>& extra, const std::string& log_file) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> argv{SOSIK_SEARCHD, "--db", db, "--port", "0", "--quiet"};
+  std::vector<std::string> argv{SOSIK_SEARCHD, "--db", db, "--port", "0"};
+  if (log_file.empty()) argv.push_back("--quiet");
   argv.insert(argv.end(), extra.begin(), extra.end());
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], 1);
     close(out[0]);
     close(out[1]);
+    if (!log_file.empty()) {
+      int log = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(log, 2);
+    }
     auto args = c_args(argv);
     execv(args[0], args.data());
     _exit(127);

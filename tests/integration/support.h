@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,10 +38,21 @@ CommandResult run_command(const std::vector<std::string>& argv);
 // Runs the indexer on `paths` into `db`.
 CommandResult run_indexer(const std::string& db, const std::vector<std::string>& args);
 
+// Starts argv in the background (output discarded); returns its pid.
+pid_t spawn(const std::vector<std::string>& argv);
+
+// Writes `content` to `path`.
+void write_file(const std::string& path, const std::string& content);
+
+// Every document of the index at `db`, keyed by external id: its stored JSON and its terms
+// (with wdf and positions), so two indexes can be compared for equality.
+std::map<std::string, std::string> dump_index(const std::string& db);
+
 // searchd on 127.0.0.1 and a free port, stopped (SIGTERM) on destruction.
 class Searchd {
  public:
-  explicit Searchd(const std::string& db, const std::vector<std::string>& extra = {});
+  // `log_file`: where searchd's stderr goes, with the access log on; empty = quiet, stderr kept.
+  explicit Searchd(const std::string& db, const std::vector<std::string>& extra = {}, const std::string& log_file = "");
   ~Searchd();
   int port() const { return port_; }
   bool running() const;

@@ -1,0 +1,185 @@
+// Ingesting a corpus with the real indexer: the seed's fields and linked stories, the link graph
+// in either order, idempotent re-ingestion, deletion, bad input, and a kill at any moment.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "support.h"
+
+namespace sosik::test {
+namespace {
+
+using nlohmann::json;
+
+json summary_of(const CommandResult& r) {
+  size_t brace = r.out.rfind('{');
+  if (brace == std::string::npos) return json();
+  return json::parse(r.out.substr(brace), nullptr, false);
+}
+
+std::string article_line(const std::string& id, const std::string& title, const std::string& body,
+                         const json& related = json::array(), const std::string& url = "") {
+  json j = {{"id", id}, {"title", title}, {"body", body}, {"related", related}, {"outlet", "테스트일보"}};
+  if (!url.empty()) j["url"] = url;
+  return j.dump() + "\n";
+}
+
+TEST(Ingest, SeedArticleAndItsLinkedStories) {
+  TempDir dir;
+  CommandResult r = run_indexer(dir / "db", {source_path("corpus/000_1f698f136fdf8a36.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json s = summary_of(r);
+  EXPECT_EQ(s["indexed"], 1) << s;
+  EXPECT_EQ(s["stubs"], 8) << s;
+  EXPECT_EQ(s["documents"], 9) << s;
+
+  Searchd server(dir / "db");
+  auto a = server.get("/api/articles/000_1f698f136fdf8a36");
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.json["outlet"], "디지털투데이");
+  EXPECT_EQ(a.json["reporter"], "황치규");
+  EXPECT_EQ(a.json["photo_credit"], "셔터스톡");
+  EXPECT_EQ(a.json["title_derived"], true);
+  ASSERT_EQ(a.json["related"].size(), 8u);
+  for (const auto& rel : a.json["related"]) {
+    // Each headline finds its stub, and the stub knows who links to it.
+    std::string title = rel["title"];
+    EXPECT_EQ(rel["stub"], true) << title;
+    ASSERT_TRUE(rel["id"].is_string()) << title;
+    auto hits = server.get("/api/search?q=" + url_encode(title) + "&limit=20");
+    bool found = false;
+    for (const auto& h : hits.json["hits"]) found = found || (h["id"] == rel["id"] && h["stub"] == true && h["title"] == title);
+    EXPECT_TRUE(found) << "headline '" << title << "' should find its stub: " << hits.body;
+    auto stub = server.get("/api/articles/" + url_encode(rel["id"]));
+    ASSERT_EQ(stub.status, 200) << stub.body;
+    ASSERT_EQ(stub.json["linked_from"].size(), 1u) << stub.body;
+    EXPECT_EQ(stub.json["linked_from"][0]["id"], "000_1f698f136fdf8a36");
+  }
+  std::string body = a.json["body"];
+  for (const char* junk : {"<!--", "[db:", "[사진", "ㆍ"}) EXPECT_EQ(body.find(junk), std::string::npos) << junk;
+  EXPECT_EQ(server.get("/api/articles/no-such-id").status, 404);
+}
+
+// A linked story and its full article meet in one document, whichever arrives first.
+TEST(Ingest, StubBecomesTheArticleInEitherOrder) {
+  const std::string linking = article_line("a-1", "오픈AI 지분 협상", "마이크로소프트와 오픈AI가 협상했다.",
+                                           json::array({{{"title", "슐레이먼, 새 AI 조직 이끈다"}}}));
+  const std::string linked = article_line("b-2", "슐레이먼, 새 AI 조직 이끈다", "무스타파 슐레이먼이 조직을 이끈다.");
+  for (bool stub_first : {true, false}) {
+    TempDir dir;
+    write_file(dir / "1.jsonl", stub_first ? linking : linked);
+    write_file(dir / "2.jsonl", stub_first ? linked : linking);
+    ASSERT_EQ(run_indexer(dir / "db", {dir / "1.jsonl"}).exit_code, 0);
+    CommandResult r = run_indexer(dir / "db", {dir / "2.jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (stub_first) {
+      EXPECT_EQ(summary_of(r)["merged"], 1) << r.out;
+    }
+    EXPECT_EQ(Xapian::Database(dir / "db").get_doccount(), 2u) << "stub_first=" << stub_first << ": no duplicate";
+
+    Searchd server(dir / "db");
+    auto b = server.get("/api/articles/b-2");
+    ASSERT_EQ(b.status, 200) << b.body;
+    EXPECT_FALSE(b.json.value("stub", false));
+    ASSERT_EQ(b.json["linked_from"].size(), 1u) << "stub_first=" << stub_first << ": " << b.body;
+    EXPECT_EQ(b.json["linked_from"][0]["id"], "a-1");
+    auto a = server.get("/api/articles/a-1");
+    ASSERT_EQ(a.json["related"].size(), 1u);
+    EXPECT_EQ(a.json["related"][0]["id"], "b-2") << a.body;
+    EXPECT_EQ(a.json["related"][0]["stub"], false) << a.body;
+  }
+}
+
+TEST(Ingest, ReingestingGivesTheSameIndexAndDeleteRemoves) {
+  TempDir dir;
+  CommandResult first = run_indexer(dir / "db", {source_path("corpus")});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto before = dump_index(dir / "db");
+  CommandResult again = run_indexer(dir / "db", {source_path("corpus")});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(dump_index(dir / "db"), before) << "re-ingesting changed the index";
+
+  CommandResult del = run_indexer(dir / "db", {"--delete", "000_1f698f136fdf8a36"});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_EQ(summary_of(del)["deleted"], 1);
+  EXPECT_EQ(dump_index(dir / "db").count("000_1f698f136fdf8a36"), 0u);
+  CommandResult missing = run_indexer(dir / "db", {"--delete", "000_1f698f136fdf8a36"});
+  EXPECT_NE(missing.err.find("no such article"), std::string::npos) << missing.err;
+}
+
+TEST(Ingest, BadRecordsAreReportedAndGoodOnesKept) {
+  TempDir dir;
+  std::string jsonl = article_line("good-1", "제목", "첫 번째 좋은 기사") +
+                      "{\"id\": \"broken\", \"body\": \n" +                            // line 2: malformed
+                      R"({"title":"아이디 없음","body":"본문"})" "\n" +                  // line 3: no id
+                      R"({"id":"no-body","title":"본문 없음"})" "\n" +                   // line 4: no body
+                      "{\"id\":\"bad-utf8\",\"body\":\"\xC3\x28\"}\n" +                  // line 5: invalid UTF-8
+                      std::string(9 << 20, 'x') + "\n" +                                 // line 6: 9 MiB line
+                      article_line("good-2", "제목2", "두 번째 좋은 기사");               // line 7
+  write_file(dir / "mixed.jsonl", jsonl);
+  write_file(dir / "cp949.txt", "\xC7\xD1\xB1\xB9 \xB4\xBA\xBD\xBA\xB4\xC2 \xC1\xC1\xB4\xD9.");  // 한국 뉴스는 좋다.
+  write_file(dir / "junk.txt", "\xFF\xFE\xFD not text");
+  std::filesystem::create_symlink(dir / "gone.jsonl", dir / "dangling.jsonl");
+
+  CommandResult r = run_indexer(dir / "db", {dir / "mixed.jsonl", dir / "cp949.txt", dir / "junk.txt", dir / "dangling.jsonl"});
+  EXPECT_EQ(r.exit_code, 1) << "rejections must make the run fail";
+  json s = summary_of(r);
+  EXPECT_EQ(s["indexed"], 3) << s;
+  EXPECT_EQ(s["rejected"], 7) << s << "\n" << r.err;
+  const std::string m = dir / "mixed.jsonl";
+  for (std::string expected : {m + ":2: malformed JSON", m + ":3: missing required field 'id'",
+                               m + ":4: missing required field 'body'", m + ":5: invalid UTF-8",
+                               m + ":6: line longer than 8 MiB", (dir / "junk.txt") + ": invalid UTF-8",
+                               (dir / "dangling.jsonl")})
+    EXPECT_NE(r.err.find(expected), std::string::npos) << "stderr should say '" << expected << "':\n" << r.err;
+
+  Searchd server(dir / "db");
+  EXPECT_EQ(server.get("/api/articles/good-2").status, 200) << "records after the bad ones are indexed";
+  auto hits = server.get("/api/search?q=" + url_encode("한국 뉴스"));
+  ASSERT_EQ(hits.json["hits"].size(), 1u) << hits.body;
+  EXPECT_EQ(hits.json["hits"][0]["id"], "cp949");
+}
+
+// kill -9 mid-run: the index opens and holds exactly whole committed batches; a rerun completes
+// it to the same index as a clean run.
+TEST(Ingest, KillMidRunLeavesTheLastCommit) {
+  TempDir dir;
+  std::string jsonl;
+  const size_t n = 6000, batch = 250;
+  for (size_t i = 0; i < n; ++i)
+    jsonl += article_line("k-" + std::to_string(i), "기사 " + std::to_string(i),
+                          "마이크로소프트와 오픈AI의 협상 " + std::to_string(i) + "번째 소식입니다. 데이터센터 투자를 늘린다.");
+  write_file(dir / "big.jsonl", jsonl);
+
+  ASSERT_EQ(run_indexer(dir / "clean", {dir / "big.jsonl"}).exit_code, 0);
+  auto clean = dump_index(dir / "clean");
+  ASSERT_EQ(clean.size(), n);
+
+  std::mt19937 rng(std::random_device{}());
+  for (int round = 0; round < 3; ++round) {
+    std::string db = dir / ("killed" + std::to_string(round));
+    pid_t pid = spawn({SOSIK_INDEXER, "--db", db, "--batch", std::to_string(batch), dir / "big.jsonl"});
+    // Kill at a random moment after the database exists (before that there is nothing to break).
+    for (int i = 0; i < 300 && !std::filesystem::exists(db + "/iamglass"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 700));
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    if (std::filesystem::exists(db)) {
+      Xapian::Database partial(db);  // must open
+      EXPECT_EQ(partial.get_doccount() % batch, 0u) << "round " << round << ": a partial batch is visible";
+      std::cerr << "round " << round << ": killed with " << partial.get_doccount() << " of " << n << " committed\n";
+    }
+    ASSERT_EQ(run_indexer(db, {"--batch", std::to_string(batch), dir / "big.jsonl"}).exit_code, 0);
+    EXPECT_TRUE(dump_index(db) == clean) << "round " << round << ": rerun after kill differs from a clean run";
+  }
+}
+
+}  // namespace
+}  // namespace sosik::test
