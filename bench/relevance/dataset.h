@@ -1,0 +1,48 @@
+// The relevance sets: documents, queries and which documents answer each query.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct Document {
+  std::string id;     // unique; the sosik Article id
+  std::string title;  // indexed title (empty when the set indexes the body only)
+  std::string body;
+  std::string label;  // shown in reports: the Wikipedia title or the news headline
+};
+
+struct Query {
+  std::string text;
+  std::vector<size_t> relevant;  // indices into Dataset::documents; never empty
+};
+
+struct Dataset {
+  std::string name;    // "korquad", "news-headlines" or "news-keywords"
+  std::string source;  // the file or directory it was read from
+  std::vector<Document> documents;
+  std::vector<Query> queries;
+};
+
+// The files a dataset needs under `data_dir`; the first missing one, if any.
+std::optional<std::filesystem::path> missing_data(const std::string& dataset, const std::filesystem::path& data_dir);
+
+// KorQuAD 1.0 dev: a document per paragraph, a query per question. `smoke` keeps the first two
+// Wikipedia articles. Throws std::runtime_error naming the file when it cannot be read or parsed.
+Dataset load_korquad(const std::filesystem::path& data_dir, bool smoke);
+
+// sci-news-sum-kr-50: a document per article (body only), its headline as the query. `smoke`
+// keeps the first ten articles. Throws std::runtime_error naming the file on read/parse errors.
+Dataset load_news_headlines(const std::filesystem::path& data_dir, bool smoke);
+// The same articles, queried by three words of each headline (short keyword queries).
+Dataset load_news_keywords(const std::filesystem::path& data_dir, bool smoke);
+
+// Keeps `n` queries spread evenly over the set (not the first n, which would all come from the
+// first few articles). No-op when n is 0 or not smaller than the set.
+void sample_queries(Dataset& ds, size_t n);
+
+}  // namespace bench
