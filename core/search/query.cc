@@ -74,7 +74,18 @@ struct WordForms {
   std::vector<std::string> forms;  // Word + Stem terms (distinct)
   std::vector<std::string> parts;  // Part terms of a mixed word, in order
   std::string longest_hangul;      // the form whose bigrams back the word up
+  uint32_t index = 0;              // the word's index in the token stream
+  bool interrogative = false;      // 무엇, 누구, 언제, … : asks, does not describe
 };
+
+// Question words say what is asked, not what the answer's text contains: a question such as
+// '김영삼 대통령이 서거한 나이는 몇인가?' is answered by a text without 몇 or 무엇.
+bool is_interrogative(const std::string& form) {
+  static const std::string_view kWords[] = {"무엇", "누구", "언제", "어디", "어떤", "어느", "어떻게", "무슨", "얼마", "몇", "왜", "뭐"};
+  for (std::string_view w : kWords)
+    if (form.compare(0, w.size(), w) == 0 && (w.size() > 3 || form.size() <= 9)) return true;
+  return false;
+}
 
 std::vector<WordForms> group_words(const Tokens& tokens) {
   std::map<uint32_t, WordForms> by_word;
@@ -88,7 +99,9 @@ std::vector<WordForms> group_words(const Tokens& tokens) {
     if (std::find(w.forms.begin(), w.forms.end(), t.term) == w.forms.end()) w.forms.push_back(t.term);
   }
   std::vector<WordForms> out;
-  for (auto& [_, w] : by_word) {
+  for (auto& [index, w] : by_word) {
+    w.index = index;
+    w.interrogative = std::any_of(w.forms.begin(), w.forms.end(), is_interrogative);
     // The shortest multi-syllable form is the stem without particles: its bigrams occur in every
     // inflected form (마이크로소프트와 → 마이크로소프트).
     for (const auto& f : w.forms) {
@@ -119,6 +132,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
   std::vector<std::string> bag;  // every syllable bigram of the positive words
+  std::vector<std::string> heads;  // each positive word's shortest form, in query order (proximity)
   std::vector<Q> excludes, filters;
   size_t word_count = 0;
   bool has_phrase = false;
@@ -136,7 +150,14 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     return alts.size() == 1 ? alts[0] : Q(Q::OP_OR, alts.begin(), alts.end());
   };
 
-  for (const Clause& c : split_clauses(raw)) {
+  struct Analysed {
+    Clause clause;
+    Tokens tokens;
+    std::vector<WordForms> words;
+  };
+  std::vector<Analysed> clauses;
+  bool says_something = false;  // a positive word that is not a question word
+  for (Clause& c : split_clauses(raw)) {
     if (c.field == "outlet" || c.field == "reporter" || c.field == "section") {
       Q filter(boolean_term(field(c.field).prefix, analyzer_->normalize(c.text)));
       (c.exclude ? excludes : filters).push_back(filter);
@@ -146,8 +167,22 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     Tokens tokens = analyzer_->analyze(c.text);
     std::vector<WordForms> words = group_words(tokens);
     if (words.empty()) continue;
-    std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
+    for (const auto& w : words) says_something = says_something || (!c.exclude && !w.interrogative);
+    clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words)});
+  }
 
+  for (auto& [c, tokens, words] : clauses) {
+    std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
+    // Question words say what is asked, not what the answer's text holds: dropped when the
+    // query says anything else ('김영삼이 서거한 나이는 몇인가?' is answered without 몇).
+    if (says_something && !c.phrase) {
+      std::set<uint32_t> asked;
+      for (const auto& w : words)
+        if (w.interrogative) asked.insert(w.index);
+      words.erase(std::remove_if(words.begin(), words.end(), [](const auto& w) { return w.interrogative; }), words.end());
+      tokens.erase(std::remove_if(tokens.begin(), tokens.end(), [&](const Token& t) { return asked.count(t.word) > 0; }), tokens.end());
+      if (words.empty()) continue;
+    }
     Q clause;
     std::vector<Q> ws;
     for (const auto& w : words) ws.push_back(word_query(w, prefix));
@@ -179,6 +214,13 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
       pq.words.push_back(w.forms.front());
     }
     loose.insert(loose.end(), ws.begin(), ws.end());
+    if (prefix.empty())
+      for (const auto& w : words) {
+        std::string head = w.forms.front();
+        for (const auto& f : w.forms)
+          if (f.size() < head.size()) head = f;
+        heads.push_back(head);
+      }
     for (const Token& t : tokens)
       if (t.type == TokenType::Bigram && prefix.empty()) bag.push_back(std::string(kBigramPrefix) + t.term);
     if (c.phrase && words.size() > 1) loose.push_back(clause);
@@ -205,6 +247,21 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     for (const auto& e : excludes) q = Q(Q::OP_AND_NOT, q, e);
     return q;
   };
+  // Words that stand close together in a text, as in the query, say more than words scattered
+  // over it: each adjacent pair of the query's words, near each other, adds a little weight.
+  if (options_.proximity_weight > 0 && heads.size() > 1) {
+    std::vector<Q> pairs;
+    for (size_t i = 0; i + 1 < heads.size(); ++i)
+      if (heads[i] != heads[i + 1]) {
+        Q pair[2] = {Q(heads[i]), Q(heads[i + 1])};
+        pairs.push_back(Q(Q::OP_NEAR, pair, pair + 2, options_.proximity_window));
+      }
+    if (!pairs.empty()) {
+      Q prox(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, pairs.begin(), pairs.end()), options_.proximity_weight);
+      any = Q(Q::OP_OR, any, prox);
+      all = Q(Q::OP_AND_MAYBE, all, prox);
+    }
+  }
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
     Q bag_q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, bag.begin(), bag.end()), options_.bigram_bag_weight);
     any = Q(Q::OP_OR, any, bag_q);

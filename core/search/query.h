@@ -23,6 +23,10 @@ struct QueryOptions {
   // Weight of the bag of all the query's syllable bigrams (continuous across spaces), which
   // rewards documents sharing partial words and word sequences: KorQuAD MRR .952 → .962.
   double bigram_bag_weight = 0.5;
+  // Weight of adjacent query words found within `proximity_window` positions of each other
+  // (by their stems): KorQuAD MRR .961 → .963, R@1 .933 → .937; news-keywords unchanged.
+  double proximity_weight = 0.3;
+  Xapian::termcount proximity_window = 6;
   // Queries of at most this many words require all of them; longer ones (questions) match any
   // word and rank by how many match. A strict query that matches nothing is relaxed (see Searcher).
   size_t max_strict_words = 3;
