@@ -38,7 +38,10 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       continue;
     }
     doc.add_posting(t.term, t.position, wdf);
-    if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) spelling->push_back(t.term);
+    if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
+      spelling->push_back(t.term);
+      if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept
+    }
     if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
   }
   return last + kFieldPositionGap;

@@ -1,5 +1,6 @@
 #include "writer.h"
 
+#include <algorithm>
 #include <ctime>
 #include <stdexcept>
 
@@ -83,7 +84,15 @@ void IndexWriter::add(const Article& article) {
   } else {
     db_.add_document(doc);
     // Spelling frequencies count new articles only, so re-ingesting leaves them unchanged.
-    for (const auto& w : spelling) db_.add_spelling(w);
+    // Spelling suggestions come from the words an article is about: its title's, and body words
+    // it uses at least twice. All words would triple the indexing time (Xapian stores trigram
+    // fragments of each new word) for corrections nobody asks for.
+    std::sort(spelling.begin(), spelling.end());
+    for (size_t i = 0, j; i < spelling.size(); i = j) {
+      for (j = i + 1; j < spelling.size() && spelling[j] == spelling[i]; ++j) {
+      }
+      if (j - i >= 2) db_.add_spelling(spelling[i], static_cast<Xapian::termcount>(j - i));
+    }
   }
   if (!article.stub) ++stats_.indexed;
   for (const auto& story : article.related) link_to(article, story);
