@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -36,6 +37,7 @@ class IndexWriter {
 
  private:
   void link_to(const Article& from, const RelatedStory& story);
+  void add_spelling(std::vector<std::string>& words);
   void maybe_commit();
 
   Xapian::WritableDatabase db_;
