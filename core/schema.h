@@ -15,7 +15,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 
 enum class FieldKind {
@@ -57,6 +57,7 @@ inline constexpr std::string_view kExactPrefix = "XE";    // words exactly as wr
 inline constexpr std::string_view kLinkedFromPrefix = "XL";  // on a stub/article: who links to it
 inline constexpr std::string_view kKindPrefix = "XK";     // XKarticle or XKstub
 inline constexpr std::string_view kTitleKeyPrefix = "XN"; // normalised title, joins stubs to articles
+inline constexpr std::string_view kStubKeyPrefix = "XZ";  // a stub's URL or title key (XZU…, XZXN…)
 
 // Value slot holding the publication month as "YYYY-MM" (the month facet).
 inline constexpr Xapian::valueno kMonthSlot = 4;

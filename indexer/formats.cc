@@ -106,42 +106,70 @@ void apply_sidecar(const nlohmann::json& meta, Article& a) {
   str("lang", a.lang);
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw std::runtime_error("cannot read " + path);
-  return ss.str();
-}
+// A file read with stdio, so read errors (EIO, EISDIR) are seen rather than taken for the end.
+class InputFile {
+ public:
+  explicit InputFile(const std::string& path) : path_(path), f_(std::fopen(path.c_str(), "rb")) {
+    if (!f_) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  }
+  ~InputFile() { std::fclose(f_); }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  // Next byte, or EOF at the end; throws on a read error.
+  int get() {
+    if (pos_ == len_) {
+      len_ = std::fread(buf_, 1, sizeof buf_, f_);
+      pos_ = 0;
+      if (len_ == 0) {
+        if (std::ferror(f_)) throw std::runtime_error(path_ + ": read error: " + std::strerror(errno));
+        return EOF;
+      }
+    }
+    return static_cast<unsigned char>(buf_[pos_++]);
+  }
+
+  // Reads one line (without the newline). Returns false at end of input. When the line passes
+  // `max` bytes, the rest is discarded and `too_long` is set.
+  bool line(std::string& out, size_t max, bool& too_long) {
+    out.clear();
+    too_long = false;
+    bool any = false;
+    for (int c; (c = get()) != EOF;) {
+      any = true;
+      if (c == '\n') return true;
+      if (out.size() < max)
+        out.push_back(static_cast<char>(c));
+      else
+        too_long = true;
+    }
+    return any;
+  }
+
+  std::string all() {
+    std::string out;
+    for (int c; (c = get()) != EOF;) out.push_back(static_cast<char>(c));
+    return out;
+  }
+
+ private:
+  std::string path_;
+  std::FILE* f_;
+  char buf_[1 << 16];
+  size_t pos_ = 0, len_ = 0;
+};
+
+std::string read_all(const std::string& path) { return InputFile(path).all(); }
 
 // A line longer than this is rejected (and skipped without being held in memory): no article
 // is that long, and a runaway line must not exhaust the indexer.
 constexpr size_t kMaxLineBytes = 8 << 20;
 
-// Reads one line (without the newline). Returns false at end of input. When the line passes
-// `max` bytes, the rest is discarded and `too_long` is set.
-bool read_line(std::streambuf& in, std::string& line, size_t max, bool& too_long) {
-  line.clear();
-  too_long = false;
-  bool any = false;
-  for (int c; (c = in.sbumpc()) != std::char_traits<char>::eof();) {
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < max)
-      line.push_back(static_cast<char>(c));
-    else
-      too_long = true;
-  }
-  return any;
-}
-
 void read_json_lines(const std::string& path, const ArticleSink& on_article, const ErrorSink& on_error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  InputFile in(path);
   std::string line;
   bool too_long = false;
-  for (size_t line_no = 1; read_line(*in.rdbuf(), line, kMaxLineBytes, too_long); ++line_no) {
+  for (size_t line_no = 1; in.line(line, kMaxLineBytes, too_long); ++line_no) {
     if (too_long) {
       on_error({path, line_no, "line longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB"});
       continue;
@@ -164,7 +192,6 @@ void read_json_lines(const std::string& path, const ArticleSink& on_article, con
     else
       on_error({path, line_no, err.message});
   }
-  if (in.bad()) throw std::runtime_error("error reading " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace

@@ -92,10 +92,15 @@ std::string stub_id(const Analyzer& analyzer, const RelatedStory& story) {
   return "stub-" + stable_hash(story.url.empty() ? title_key(analyzer, story.title) : story.url);
 }
 
-std::string link_key_term(const Analyzer& analyzer, const RelatedStory& story) {
-  if (!story.url.empty()) return boolean_term(field("url").prefix, story.url);
-  return boolean_term(kTitleKeyPrefix, title_key(analyzer, story.title));
+std::vector<std::string> link_keys(const Analyzer& analyzer, std::string_view title, std::string_view url) {
+  std::vector<std::string> keys;
+  if (!url.empty()) keys.push_back(boolean_term(field("url").prefix, url));
+  std::string key = title_key(analyzer, title);
+  if (!key.empty()) keys.push_back(boolean_term(kTitleKeyPrefix, key));
+  return keys;
 }
+
+std::string stub_key(const std::string& key) { return std::string(kStubKeyPrefix) + key; }
 
 Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling) {
   Xapian::Document doc;
@@ -103,9 +108,9 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
   doc.add_boolean_term(boolean_term(field("id").prefix, a.id));
   doc.add_boolean_term(std::string(kKindPrefix) + (a.stub ? "stub" : "article"));
 
+  for (const std::string& key : link_keys(analyzer, a.title, a.url)) doc.add_boolean_term(a.stub ? stub_key(key) : key);
   Xapian::termpos pos = 1;
   if (!a.title.empty()) {
-    doc.add_boolean_term(boolean_term(kTitleKeyPrefix, title_key(analyzer, a.title)));
     pos = index_text(doc, analyzer, a.title, field("title"), pos, 0, spelling);
   }
   if (!a.body.empty()) {
@@ -116,7 +121,7 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
   }
 
   for (const auto& f : kFields) {
-    if (f.kind != FieldKind::Keyword || f.name == "id") continue;
+    if (f.kind != FieldKind::Keyword || f.name == "id" || f.name == "url") continue;  // url: a link key
     const std::string& v = f.name == "outlet" ? a.outlet : f.name == "reporter" ? a.reporter
                          : f.name == "section" ? a.section : f.name == "url" ? a.url : a.lang;
     if (v.empty()) continue;
@@ -130,7 +135,10 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
     doc.add_value(kMonthSlot, month);
     doc.add_boolean_term(std::string(f.prefix) + month);
   }
-  for (const auto& r : a.related) doc.add_boolean_term(std::string(field("related").prefix) + link_key_term(analyzer, r));
+  for (const auto& r : a.related) {
+    auto keys = link_keys(analyzer, r.title, r.url);
+    if (!keys.empty()) doc.add_boolean_term(std::string(field("related").prefix) + keys.front());
+  }
   return doc;
 }
 

@@ -26,8 +26,11 @@ std::string title_key(const Analyzer& analyzer, std::string_view title);
 // Stable id of a stub: from its URL when known, else from its title key.
 std::string stub_id(const Analyzer& analyzer, const RelatedStory& story);
 
-// The term that finds the document (article or stub) a related story points to.
-std::string link_key_term(const Analyzer& analyzer, const RelatedStory& story);
+// The terms that identify a story in the link graph: its URL (when known), then its normalised
+// title. A full article carries them as they are; a stub carries them as stub_key(term), so
+// looking for a stub to take over never scans the postings of every article with that title.
+std::vector<std::string> link_keys(const Analyzer& analyzer, std::string_view title, std::string_view url);
+std::string stub_key(const std::string& key);
 
 // FNV-1a 64-bit, as 16 hex digits: stable across runs and machines (std::hash is not).
 std::string stable_hash(std::string_view s);

@@ -35,6 +35,15 @@ std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std
   return *it;
 }
 
+std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const Analyzer& analyzer, const RelatedStory& story) {
+  std::vector<std::string> keys = link_keys(analyzer, story.title, story.url);
+  for (const auto& key : keys)
+    if (auto d = find_document(db, key)) return d;
+  for (const auto& key : keys)
+    if (auto d = find_document(db, stub_key(key))) return d;
+  return std::nullopt;
+}
+
 IndexWriter::IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size)
     : db_(path, Xapian::DB_CREATE_OR_OPEN), analyzer_(std::move(analyzer)), batch_size_(batch_size ? batch_size : 1) {
   check_schema_version(db_, path);
@@ -59,17 +68,11 @@ void IndexWriter::add(const Article& article) {
   std::optional<Xapian::docid> target = find_document(db_, id_term);
   bool was_stub = false;
   if (!target && !article.stub) {
-    for (std::string key : {article.url.empty() ? std::string() : boolean_term(field("url").prefix, article.url),
-                            article.title.empty() ? std::string() : boolean_term(kTitleKeyPrefix, title_key(*analyzer_, article.title))}) {
-      if (key.empty()) continue;
-      for (auto it = db_.postlist_begin(key); it != db_.postlist_end(key); ++it) {
-        if (is_stub(db_.get_document(*it))) {
-          target = *it;
-          was_stub = true;
-          break;
-        }
+    for (const auto& key : link_keys(*analyzer_, article.title, article.url)) {
+      if ((target = find_document(db_, stub_key(key)))) {
+        was_stub = true;
+        break;
       }
-      if (target) break;
     }
   }
   if (target) {
@@ -105,16 +108,11 @@ void IndexWriter::add_spelling(std::vector<std::string>& words) {
 }
 
 void IndexWriter::link_to(const Article& from, const RelatedStory& story) {
-  std::string key = link_key_term(*analyzer_, story);
   std::string inlink = std::string(kLinkedFromPrefix) + boolean_term("", from.id);
-  std::optional<Xapian::docid> target = find_document(db_, key);
-  if (!target && !story.url.empty()) {
-    // A full article may be known by title although the link carries a URL.
-    target = find_document(db_, boolean_term(kTitleKeyPrefix, title_key(*analyzer_, story.title)));
-  }
+  std::optional<Xapian::docid> target = resolve_link(db_, *analyzer_, story);
   if (target) {
     Xapian::Document doc = db_.get_document(*target);
-    if (has_term(doc, boolean_term(field("id").prefix, from.id))) return;  // links to itself
+    if (has_term(doc, inlink) || has_term(doc, boolean_term(field("id").prefix, from.id))) return;  // known, or itself
     doc.add_boolean_term(inlink);
     db_.replace_document(*target, doc);
     return;

@@ -53,4 +53,7 @@ void check_schema_version(const Xapian::Database& db, const std::string& path);
 // The first document indexed by `term`, if any.
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term);
 
+// The document a related story points to: its full article when indexed, else its stub.
+std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const Analyzer& analyzer, const RelatedStory& story);
+
 }  // namespace sosik

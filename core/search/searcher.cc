@@ -243,8 +243,7 @@ std::optional<nlohmann::json> Searcher::article(const std::string& id) const {
 
   for (auto& r : a["related"]) {
     RelatedStory story{r.value("title", ""), r.value("url", "")};
-    std::optional<Xapian::docid> target = find_document(*db, link_key_term(*analyzer_, story));
-    if (!target && !story.url.empty()) target = find_document(*db, boolean_term(kTitleKeyPrefix, title_key(*analyzer_, story.title)));
+    std::optional<Xapian::docid> target = resolve_link(*db, *analyzer_, story);
     nlohmann::json b = target ? brief(*target) : nlohmann::json{{"id", nullptr}, {"stub", true}};
     r["id"] = b["id"];
     r["stub"] = b["stub"];

@@ -121,23 +121,26 @@ TEST(Ingest, BadRecordsAreReportedAndGoodOnesKept) {
                       R"({"title":"아이디 없음","body":"본문"})" "\n" +                  // line 3: no id
                       R"({"id":"no-body","title":"본문 없음"})" "\n" +                   // line 4: no body
                       "{\"id\":\"bad-utf8\",\"body\":\"\xC3\x28\"}\n" +                  // line 5: invalid UTF-8
-                      std::string(9 << 20, 'x') + "\n" +                                 // line 6: 9 MiB line
+                      std::string(50 << 20, 'x') + "\n" +                                // line 6: 50 MiB line
                       article_line("good-2", "제목2", "두 번째 좋은 기사");               // line 7
   write_file(dir / "mixed.jsonl", jsonl);
   write_file(dir / "cp949.txt", "\xC7\xD1\xB1\xB9 \xB4\xBA\xBD\xBA\xB4\xC2 \xC1\xC1\xB4\xD9.");  // 한국 뉴스는 좋다.
   write_file(dir / "junk.txt", "\xFF\xFE\xFD not text");
   std::filesystem::create_symlink(dir / "gone.jsonl", dir / "dangling.jsonl");
+  // Unreadable even for root: the indexer's own /proc/self/mem opens, but reading offset 0 fails.
+  const std::string unreadable = "/proc/self/mem";
 
-  CommandResult r = run_indexer(dir / "db", {dir / "mixed.jsonl", dir / "cp949.txt", dir / "junk.txt", dir / "dangling.jsonl"});
+  CommandResult r = run_indexer(dir / "db", {dir / "mixed.jsonl", dir / "cp949.txt", dir / "junk.txt", dir / "dangling.jsonl",
+                                             unreadable});
   EXPECT_EQ(r.exit_code, 1) << "rejections must make the run fail";
   json s = summary_of(r);
   EXPECT_EQ(s["indexed"], 3) << s;
-  EXPECT_EQ(s["rejected"], 7) << s << "\n" << r.err;
+  EXPECT_EQ(s["rejected"], 8) << s << "\n" << r.err;
   const std::string m = dir / "mixed.jsonl";
   for (std::string expected : {m + ":2: malformed JSON", m + ":3: missing required field 'id'",
                                m + ":4: missing required field 'body'", m + ":5: invalid UTF-8",
                                m + ":6: line longer than 8 MiB", (dir / "junk.txt") + ": invalid UTF-8",
-                               (dir / "dangling.jsonl")})
+                               (dir / "dangling.jsonl"), unreadable + ": read error"})
     EXPECT_NE(r.err.find(expected), std::string::npos) << "stderr should say '" << expected << "':\n" << r.err;
 
   Searchd server(dir / "db");
@@ -145,6 +148,23 @@ TEST(Ingest, BadRecordsAreReportedAndGoodOnesKept) {
   auto hits = server.get("/api/search?q=" + url_encode("한국 뉴스"));
   ASSERT_EQ(hits.json["hits"].size(), 1u) << hits.body;
   EXPECT_EQ(hits.json["hits"][0]["id"], "cp949");
+}
+
+// Progress (documents/s, ETA) on a terminal; nothing per document, and nothing when piped.
+TEST(Ingest, ProgressOnATerminalOnly) {
+  TempDir dir;
+  std::string jsonl;
+  for (int i = 0; i < 3000; ++i) jsonl += article_line("p-" + std::to_string(i), "기사", "진행 상황을 보여 주는 기사 " + std::to_string(i));
+  write_file(dir / "a.jsonl", jsonl);
+  // script(1) gives the indexer a pseudo-terminal, as a person running it would have.
+  CommandResult tty = run_command({"/usr/bin/script", "-qec", std::string(SOSIK_INDEXER) + " --db " + (dir / "tty") + " " + (dir / "a.jsonl"), "/dev/null"});
+  ASSERT_EQ(tty.exit_code, 0) << tty.out << tty.err;
+  EXPECT_NE(tty.out.find("docs/s"), std::string::npos) << tty.out;
+  EXPECT_NE(tty.out.find("ETA"), std::string::npos) << tty.out;
+  EXPECT_LT(std::count(tty.out.begin(), tty.out.end(), '\r'), 100) << "progress is redrawn a few times a second, not per document";
+  CommandResult piped = run_indexer(dir / "piped", {dir / "a.jsonl"});
+  EXPECT_EQ(piped.err.find("docs/s"), std::string::npos) << piped.err;
+  EXPECT_EQ(summary_of(piped)["indexed"], 3000);
 }
 
 // kill -9 mid-run: the index opens and holds exactly whole committed batches; a rerun completes
