@@ -15,7 +15,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "2";
+inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 
 enum class FieldKind {
@@ -57,6 +57,11 @@ inline constexpr std::string_view kExactPrefix = "XE";    // words exactly as wr
 inline constexpr std::string_view kLinkedFromPrefix = "XL";  // on a stub/article: who links to it
 inline constexpr std::string_view kKindPrefix = "XK";     // XKarticle or XKstub
 inline constexpr std::string_view kTitleKeyPrefix = "XN"; // normalised title, joins stubs to articles
+inline constexpr std::string_view kChoseongPrefix = "XC";  // initial consonants of a Hangul word (ㅁㅇㅋㄹㅅㅍㅌ)
+// Keys of Xapian's synonym table used as the completion vocabulary (title words and words an
+// article repeats): "J" + jamo spelling, "C" + initial consonants → the word.
+inline constexpr std::string_view kJamoKey = "J";
+inline constexpr std::string_view kChoseongKey = "C";
 inline constexpr std::string_view kStubKeyPrefix = "XZ";  // a stub's URL or title key (XZU…, XZXN…)
 
 // Value slot holding the publication month as "YYYY-MM" (the month facet).

@@ -1,5 +1,5 @@
 // searchd: serves Korean search over HTTP.
-//   searchd --db DIR [--host 127.0.0.1] [--port 8080] [--quiet]
+//   searchd --db DIR [--host 127.0.0.1] [--port 8080] [--aliases FILE] [--quiet]
 // The first line on stdout is "listening on http://HOST:PORT" (with --port 0, the port chosen).
 #include <csignal>
 #include <iostream>
@@ -15,14 +15,16 @@ void on_signal(int) {
   if (g_server) g_server->stop();
 }
 void usage(std::ostream& out) {
-  out << "usage: searchd --db DIR [--host 127.0.0.1] [--port 8080] [--quiet]\n"
+  out << "usage: searchd --db DIR [--host 127.0.0.1] [--port 8080] [--aliases FILE] [--quiet]\n"
          "  --port 0   bind any free port (printed on the first line of stdout)\n"
+         "  --aliases  alias groups (default: schemas/aliases.json); re-read when the file changes\n"
          "  --quiet    no access log\n";
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string db;
+  std::string aliases = AliasTable::default_path();
   ServerOptions opts;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
         std::cerr << "searchd: --port must be 0..65535, got '" << v << "'\n";
         return 2;
       }
+    } else if (arg == "--aliases") {
+      aliases = value();
     } else if (arg == "--quiet") {
       opts.access_log = false;
     } else if (arg == "-h" || arg == "--help") {
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    auto searcher = std::make_shared<Searcher>(db, Analyzer::korean());
+    auto analyzer = Analyzer::korean();
+    auto searcher = std::make_shared<Searcher>(db, analyzer, QueryOptions{}, std::make_shared<AliasTable>(aliases, analyzer));
     SearchServer server(searcher, opts);
     g_server = &server;
     std::signal(SIGINT, on_signal);

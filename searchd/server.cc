@@ -9,6 +9,7 @@
 
 #include "article.h"
 #include "schema.h"
+#include "web.h"
 
 namespace sosik {
 namespace {
@@ -130,6 +131,7 @@ SearchServer::SearchServer(std::shared_ptr<Searcher> searcher, ServerOptions opt
   route("/api/suggest", "/api/suggest", &SearchServer::get_suggest);
   route("/healthz", "/healthz", &SearchServer::get_healthz);
   route("/metrics", "/metrics", &SearchServer::get_metrics);
+  register_web_routes(http_, searcher_, metrics_);  // the search page for browsers (web.cc)
 
   // Errors cpp-httplib raises itself (unknown route, URI over 8 KiB, bad request line) get the
   // same JSON body as ours.

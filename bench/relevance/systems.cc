@@ -128,7 +128,9 @@ class Sosik : public RetrievalSystem {
       }
       writer.commit();
     }
-    searcher_ = std::make_unique<sosik::Searcher>(dir.string(), analyzer_);
+    // The product's configuration: aliases from schemas/aliases.json included.
+    searcher_ = std::make_unique<sosik::Searcher>(dir.string(), analyzer_, sosik::QueryOptions{},
+                                                  std::make_shared<sosik::AliasTable>(sosik::AliasTable::default_path(), analyzer_));
   }
 
   Hits search(const std::string& query, size_t limit) override {

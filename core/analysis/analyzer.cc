@@ -67,10 +67,17 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position) const {
     }
     prev_ends_hangul = pieces.back().script == Script::Hangul;
 
+    // Other forms of one piece at its position: Hangul stems, or the Hangul reading of hanja.
+    auto add_forms = [&](size_t k, uint32_t start, uint32_t end, uint32_t at) {
+      if (pieces[k].script == Script::Hangul) {
+        for (auto& s : stemmer_.stems(norms[k])) out.push_back(Token{std::move(s), start, end, at, wi, TokenType::Stem});
+      } else if (pieces[k].script == Script::Han) {
+        if (std::string r = hanja_.read(norms[k]); !r.empty()) out.push_back(Token{std::move(r), start, end, at, wi, TokenType::Stem});
+      }
+    };
     if (pieces.size() == 1) {
       out.push_back(Token{norms[0], w.start, w.end, pos, wi, TokenType::Word});
-      if (pieces[0].script == Script::Hangul)
-        for (auto& s : stemmer_.stems(norms[0])) out.push_back(Token{std::move(s), w.start, w.end, pos, wi, TokenType::Stem});
+      add_forms(0, w.start, w.end, pos);
       ++pos;
       continue;
     }
@@ -87,9 +94,7 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position) const {
     if (pieces.size() > 1) {
       for (size_t k = 0; k < pieces.size(); ++k) {
         out.push_back(Token{norms[k], pieces[k].start, pieces[k].end, pos, wi, TokenType::Part});
-        if (pieces[k].script == Script::Hangul)
-          for (auto& s : stemmer_.stems(norms[k]))
-            out.push_back(Token{std::move(s), pieces[k].start, pieces[k].end, pos, wi, TokenType::Stem});
+        add_forms(k, pieces[k].start, pieces[k].end, pos);
         ++pos;
       }
     } else {

@@ -4,6 +4,7 @@
 //   KoreanSegmenter    ICU word boundaries, split at middle dots and script changes, byte offsets
 //   KoreanNormalizer   NFKC + case folding, compatibility jamo
 //   KoreanStemmer      Hunspell (hunspell-ko) stems + particle stripper, for Hangul words
+//   HanjaReader        hanja read as Hangul (美 → 미국, 圖片 → 도편)
 //   mixed-script join  오픈AI → 오픈 + ai + 오픈ai; MAI-1 → mai + 1 + mai1
 //   syllable bigrams   데이터 센터 → 데이 이터 터센 센터 (continuous across spaces)
 #pragma once
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hanja.h"
 #include "normalizer.h"
 #include "segmenter.h"
 #include "stemmer.h"
@@ -31,6 +33,7 @@ class Analyzer {
   // Normalised form of a piece of text, as the pipeline would index it (no stemming).
   std::string normalize(std::string_view utf8) const { return normalizer_.normalize(utf8); }
   const KoreanStemmer& stemmer() const { return stemmer_; }
+  const HanjaReader& hanja() const { return hanja_; }
 
   Analyzer(const std::string& dictionary_dir);
 
@@ -38,6 +41,7 @@ class Analyzer {
   KoreanSegmenter segmenter_;
   KoreanNormalizer normalizer_;
   KoreanStemmer stemmer_;
+  HanjaReader hanja_;
 };
 
 // Adjacent-syllable pairs of a normalised Hangul string (데이터 → 데이, 이터). Empty for one syllable.

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../analysis/hangul.h"
 #include "../schema.h"
 
 namespace sosik {
@@ -38,6 +39,8 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       continue;
     }
     doc.add_posting(t.term, t.position, wdf);
+    // 초성 search: ㅅㄹㅇㅁ finds 슐레이먼(이).
+    if (std::string cho = choseong(t.term); cho.size() > 3) doc.add_posting(std::string(kChoseongPrefix) + cho, t.position);
     if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept

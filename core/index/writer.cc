@@ -4,6 +4,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "../analysis/hangul.h"
 #include "../schema.h"
 #include "document.h"
 
@@ -103,7 +104,14 @@ void IndexWriter::add_spelling(std::vector<std::string>& words) {
   for (size_t i = 0, j; i < words.size(); i = j) {
     for (j = i + 1; j < words.size() && words[j] == words[i]; ++j) {
     }
-    if (j - i >= 2) db_.add_spelling(words[i], static_cast<Xapian::termcount>(j - i));
+    if (j - i < 2) continue;
+    db_.add_spelling(words[i], static_cast<Xapian::termcount>(j - i));
+    // The same words complete what people type: by jamo (마이크로솦 → 마이크로소프트) and by
+    // initial consonants (ㅁㅇㅋ → 마이크로소프트).
+    if (std::string cho = choseong(words[i]); !cho.empty()) {
+      db_.add_synonym(std::string(kJamoKey) + to_jamo(words[i]), words[i]);
+      db_.add_synonym(std::string(kChoseongKey) + cho, words[i]);
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 #include "query.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
+#include "../analysis/hangul.h"
 #include "../index/document.h"
 #include "../schema.h"
 
@@ -124,8 +126,9 @@ Q terms_query(Q::op op, const std::vector<std::string>& terms, const std::string
 
 }  // namespace
 
-QueryBuilder::QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options)
-    : analyzer_(std::move(analyzer)), options_(options) {}
+QueryBuilder::QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options,
+                           std::shared_ptr<const AliasTable> aliases)
+    : analyzer_(std::move(analyzer)), options_(options), aliases_(std::move(aliases)) {}
 
 ParsedQuery QueryBuilder::build(std::string_view raw) const {
   ParsedQuery pq;
@@ -137,8 +140,15 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
   size_t word_count = 0;
   bool has_phrase = false;
 
-  auto word_query = [&](const WordForms& w, const std::string& prefix) {
+  // One word: its forms, its parts in order (mixed script), its syllable bigrams in order
+  // (inside compounds); a 초성 word searches initial consonants; an alias adds its group.
+  std::function<Q(const WordForms&, const std::string&, bool)> word_query = [&](const WordForms& w, const std::string& prefix,
+                                                                                bool expand) {
     std::vector<Q> alts;
+    if (prefix.empty() && is_choseong_only(w.forms.front()) && w.forms.front().size() > 3) {
+      std::string term = std::string(kChoseongPrefix) + w.forms.front();
+      return Q(Q::OP_OR, Q(term), Q(Q::OP_WILDCARD, term, options_.max_wildcard_terms));
+    }
     Q forms = terms_query(Q::OP_SYNONYM, w.forms, prefix);
     if (!forms.empty()) alts.push_back(forms);
     if (w.parts.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, w.parts, prefix, w.parts.size()));
@@ -146,6 +156,15 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
       Q bigrams = terms_query(Q::OP_PHRASE, syllable_bigrams(w.longest_hangul), std::string(kBigramPrefix),
                               syllable_bigrams(w.longest_hangul).size());
       alts.push_back(Q(Q::OP_SCALE_WEIGHT, bigrams, options_.bigram_weight));
+    }
+    if (expand && aliases_) {
+      std::set<std::string> seen;
+      for (const auto& f : w.forms)
+        for (const auto& other : aliases_->others(f)) {
+          if (!seen.insert(other).second) continue;
+          for (const auto& ow : group_words(analyzer_->analyze(other)))
+            alts.push_back(Q(Q::OP_SCALE_WEIGHT, word_query(ow, prefix, false), options_.alias_weight));
+        }
     }
     return alts.size() == 1 ? alts[0] : Q(Q::OP_OR, alts.begin(), alts.end());
   };
@@ -185,7 +204,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     }
     Q clause;
     std::vector<Q> ws;
-    for (const auto& w : words) ws.push_back(word_query(w, prefix));
+    for (const auto& w : words) ws.push_back(word_query(w, prefix, true));
     if (c.phrase && words.size() > 1) {
       // Phrases are checked by position. Xapian 1.4 phrases take terms only, so the phrase is
       // matched on each word's first form, or on the continuous syllable bigrams of the whole

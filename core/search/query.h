@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include "../analysis/analyzer.h"
+#include "aliases.h"
 
 namespace sosik {
 
@@ -27,6 +28,12 @@ struct QueryOptions {
   // (by their stems): KorQuAD MRR .961 → .963, R@1 .933 → .937; news-keywords unchanged.
   double proximity_weight = 0.3;
   Xapian::termcount proximity_window = 6;
+  // An alias (schemas/aliases.json) ranks below the word as written: a tenth of its weight, so a
+  // rare alias (MS) does not outrank a common word as written (마이크로소프트) while results found
+  // only through aliases keep their order.
+  double alias_weight = 0.1;
+  // 초성 queries also match longer initial-consonant strings (ㅅㄹㅇ → 슐레이먼), up to this many.
+  Xapian::termcount max_wildcard_terms = 50;
   // Queries of at most this many words require all of them; longer ones (questions) match any
   // word and rank by how many match. A strict query that matches nothing is relaxed (see Searcher).
   size_t max_strict_words = 3;
@@ -44,13 +51,15 @@ struct ParsedQuery {
 
 class QueryBuilder {
  public:
-  explicit QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {});
+  explicit QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {},
+                        std::shared_ptr<const AliasTable> aliases = nullptr);
   ParsedQuery build(std::string_view query) const;
   const QueryOptions& options() const { return options_; }
 
  private:
   std::shared_ptr<const Analyzer> analyzer_;
   QueryOptions options_;
+  std::shared_ptr<const AliasTable> aliases_;
 };
 
 }  // namespace sosik

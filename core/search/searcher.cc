@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "../analysis/hangul.h"
 #include "../index/document.h"
 #include "../index/writer.h"
 #include "../schema.h"
@@ -27,8 +28,9 @@ class Searcher::Lease {
   std::unique_ptr<Xapian::Database> db_;
 };
 
-Searcher::Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options)
-    : path_(std::move(path)), analyzer_(analyzer), builder_(analyzer, options) {
+Searcher::Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options,
+                   std::shared_ptr<const AliasTable> aliases)
+    : path_(std::move(path)), analyzer_(analyzer), builder_(analyzer, options, std::move(aliases)) {
   Lease db = acquire();  // fail now, with the path, if there is no index
   check_schema_version(*db, path_);
 }
@@ -170,8 +172,10 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
 }
 
 std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, const std::string& q) const {
-  // Each rare word of the query, replaced in place by the index's closest spelling. Edit
-  // distance counts characters: one for words of up to four, two for longer ones.
+  // Each word of the query that the index lacks, replaced in place by what the user meant:
+  // the same keys in the other keyboard layout (dhvms → 오픈, ㅡㄴ → ms), or the closest
+  // spelling in the index, at most one jamo off for short words and two for long ones
+  // (나델러 → 나델라, 마이크로소프드 → 마이크로소프트).
   Tokens tokens = analyzer_->analyze(q);
   std::string out;
   size_t at = 0;
@@ -179,11 +183,17 @@ std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, c
   for (const Token& t : tokens) {
     if (t.type != TokenType::Word || t.start < at) continue;
     if (db.get_termfreq(t.term) > 0) continue;
-    size_t chars = 0;
-    for (unsigned char c : t.term) chars += (c & 0xC0) != 0x80;
-    std::string s = db.get_spelling_suggestion(t.term, chars <= 4 ? 1 : 2);
-    if (s.empty()) continue;
-    out += q.substr(at, t.start - at) + s;
+    std::string better;
+    for (const std::string& other : {qwerty_to_hangul(t.term), hangul_to_qwerty(t.term)})
+      if (better.empty() && !other.empty() && db.get_termfreq(other) > 0) better = other;
+    if (better.empty()) {
+      size_t chars = 0;
+      for (unsigned char c : t.term) chars += (c & 0xC0) != 0x80;
+      std::string s = db.get_spelling_suggestion(t.term, 2);
+      if (!s.empty() && jamo_distance(s, t.term) <= (chars <= 3 ? 1u : 2u)) better = s;
+    }
+    if (better.empty()) continue;
+    out += q.substr(at, t.start - at) + better;
     at = t.end;
     changed = true;
   }
@@ -203,21 +213,43 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
   const std::string head = text.substr(0, last->start);
   Lease db = acquire();
 
-  // Frequent words starting with the prefix (field terms start with a capital, so none come back).
-  std::vector<std::pair<Xapian::doccount, std::string>> words;
-  size_t scanned = 0;
-  for (auto t = db->allterms_begin(prefix); t != db->allterms_end(prefix) && scanned < 5000; ++t, ++scanned)
-    words.emplace_back(t.get_termfreq(), *t);
-  std::sort(words.begin(), words.end(),
+  // Words that complete the prefix, most frequent first: terms that start with it, and from the
+  // vocabulary (title words, words articles repeat) those whose jamo start with its jamo, so a
+  // half-typed syllable completes (마이크로솦, 슐레ㅇ), and those whose initial consonants start
+  // with a 초성 prefix (ㅁㅇㅋ). Latin typed in the wrong layout is read as Hangul (dhvms → 오픈).
+  std::map<std::string, Xapian::doccount> words;
+  auto add_terms = [&](const std::string& p) {
+    size_t scanned = 0;
+    for (auto t = db->allterms_begin(p); t != db->allterms_end(p) && scanned < 2000; ++t, ++scanned) words[*t] = t.get_termfreq();
+  };
+  auto add_vocabulary = [&](const std::string& key_prefix) {
+    size_t scanned = 0;
+    for (auto k = db->synonym_keys_begin(key_prefix); k != db->synonym_keys_end(key_prefix) && scanned < 500; ++k, ++scanned)
+      for (auto w = db->synonyms_begin(*k); w != db->synonyms_end(*k); ++w) words[*w] = db->get_termfreq(*w);
+  };
+  add_terms(prefix);
+  if (is_choseong_only(prefix)) add_vocabulary(std::string(kChoseongKey) + prefix);
+  if (std::string j = to_jamo(prefix); j != prefix || !choseong(prefix).empty()) add_vocabulary(std::string(kJamoKey) + j);
+  if (std::string h = qwerty_to_hangul(prefix); !h.empty()) {
+    add_terms(h);
+    add_vocabulary(std::string(kJamoKey) + to_jamo(h));
+  }
+  std::vector<std::pair<Xapian::doccount, std::string>> ranked;
+  for (const auto& [w, freq] : words) ranked.emplace_back(freq, w);
+  std::sort(ranked.begin(), ranked.end(),
             [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-  for (const auto& [freq, w] : words) {
+  for (const auto& [freq, w] : ranked) {
     if (out.size() >= (limit + 1) / 2) break;
     out.push_back(Suggestion{head + w, "term", ""});
   }
 
-  // Titles: the words before the prefix, and a title word starting with it.
+  // Titles: the words before the prefix, and a title word starting with it (or one of the
+  // completions above, for half-typed and 초성 prefixes).
   using Q = Xapian::Query;
-  Q q(Q::OP_WILDCARD, std::string(field("title").prefix) + prefix, 50);
+  const std::string s(field("title").prefix);
+  std::vector<Q> title_words{Q(Q::OP_WILDCARD, s + prefix, 50)};
+  for (size_t i = 0; i < ranked.size() && i < 3; ++i) title_words.emplace_back(s + ranked[i].second);
+  Q q(Q::OP_OR, title_words.begin(), title_words.end());
   ParsedQuery before = builder_.build(head);
   if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
   Xapian::Enquire enquire(*db);

@@ -64,7 +64,8 @@ struct Suggestion {
 class Searcher {
  public:
   // Throws Xapian::DatabaseOpeningError (naming the path) when there is no index there.
-  Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {});
+  Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {},
+           std::shared_ptr<const AliasTable> aliases = nullptr);
 
   SearchResponse search(const SearchRequest& req) const;
 

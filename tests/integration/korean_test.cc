@@ -1,0 +1,147 @@
+// Korean search that other engines do not give, over HTTP against the real searchd: 초성,
+// half-typed syllables, typos measured in jamo, keyboard layout slips, aliases, spacing
+// variants and hanja. Corpus: the seed article plus a few articles written for these cases.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support.h"
+
+namespace sosik::test {
+namespace {
+
+using nlohmann::json;
+
+const char* kSeed = "000_1f698f136fdf8a36";
+
+class Korean : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    write_file(*dir_ / "extra.jsonl",
+               json({{"id", "ms-only"}, {"title", "MS 새 서피스 공개"}, {"body", "MS가 새 서피스 노트북을 공개했다. MS는 가격을 낮췄다."}}).dump() + "\n" +
+               json({{"id", "hanja"}, {"title", "美 대선 앞두고 與野 공방"}, {"body", "美 대선을 앞두고 여야가 공방을 벌였다."}}).dump() + "\n" +
+               json({{"id", "hangul"}, {"title", "미국 대선 토론회"}, {"body", "미국 대선 후보들이 토론회를 열었다."}}).dump() + "\n" +
+               json({{"id", "nvidia"}, {"title", "NVIDIA 실적 발표"}, {"body", "NVIDIA가 분기 실적을 발표했다."}}).dump() + "\n" +
+               json({{"id", "spaced"}, {"title", "데이터 센터 전력 문제"}, {"body", "데이터 센터가 전력을 많이 쓴다."}}).dump() + "\n");
+    CommandResult r = run_indexer(*dir_ / "db", {source_path("corpus"), *dir_ / "extra.jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    server_ = new Searchd(*dir_ / "db");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  static json search(const std::string& q) {
+    auto r = server_->get("/api/search?limit=20&q=" + url_encode(q));
+    EXPECT_EQ(r.status, 200) << q << ": " << r.body;
+    return r.json;
+  }
+  static std::vector<std::string> ids(const json& j) {
+    std::vector<std::string> out;
+    for (const auto& h : j["hits"]) out.push_back(h["id"]);
+    return out;
+  }
+  static std::vector<std::string> suggestions(const std::string& q) {
+    auto r = server_->get("/api/suggest?q=" + url_encode(q));
+    std::vector<std::string> out;
+    for (const auto& s : r.json["suggestions"]) out.push_back(s["text"]);
+    return out;
+  }
+  static inline TempDir* dir_ = nullptr;
+  static inline Searchd* server_ = nullptr;
+};
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : " | ") + x;
+  return s;
+}
+
+TEST_F(Korean, ChoseongFindsAndSuggests) {
+  struct Case { const char* q; const char* id; const char* word; };
+  const Case cases[] = {{"ㅁㅇㅋㄹㅅㅍㅌ", kSeed, "마이크로소프트"}, {"ㅅㄹㅇㅁ", kSeed, "슐레이먼"}};
+  for (const auto& c : cases) {
+    EXPECT_TRUE(has(ids(search(c.q)), c.id)) << "'" << c.q << "' should find " << c.id;
+    auto s = suggestions(c.q);
+    EXPECT_TRUE(has(s, c.word)) << "'" << c.q << "' should suggest " << c.word << "; got " << join(s);
+  }
+}
+
+TEST_F(Korean, HalfTypedSyllablesComplete) {
+  struct Case { const char* typed; const char* word; };
+  const Case cases[] = {{"마이ㅋ", "마이크로소프트"}, {"마이크로솦", "마이크로소프트"}, {"슐레ㅇ", "슐레이먼"}, {"나델", "나델라"}};
+  for (const auto& c : cases) {
+    auto s = suggestions(c.typed);
+    EXPECT_TRUE(has(s, c.word)) << "'" << c.typed << "' should complete to " << c.word << "; got " << join(s);
+  }
+}
+
+TEST_F(Korean, TyposInJamoGiveDidYouMeanAndFallBack) {
+  struct Case { const char* typo; const char* meant; };
+  const Case cases[] = {{"마이크로소프드", "마이크로소프트"}, {"나델러", "나델라"}, {"슐래이먼", "슐레이먼"}};
+  for (const auto& c : cases) {
+    json j = search(c.typo);
+    EXPECT_EQ(j["did_you_mean"], c.meant) << c.typo << ": " << j.dump().substr(0, 300);
+    EXPECT_EQ(j["corrected"], true) << c.typo;
+    EXPECT_TRUE(has(ids(j), kSeed)) << c.typo << " should fall back to results for " << c.meant;
+  }
+}
+
+TEST_F(Korean, KeyboardLayoutSlips) {
+  json j = search("dhvms");
+  EXPECT_EQ(j["did_you_mean"], "오픈") << j.dump().substr(0, 300);
+  EXPECT_TRUE(has(ids(j), kSeed));
+  EXPECT_TRUE(has(suggestions("dhvms"), "오픈") || has(suggestions("dhvms"), "오픈ai")) << join(suggestions("dhvms"));
+  json m = search("ㅡㄴ");
+  EXPECT_EQ(m["did_you_mean"], "ms") << m.dump().substr(0, 300);
+}
+
+TEST_F(Korean, AliasesFindEachOtherBelowExactMatches) {
+  struct Case { const char* q; const char* id; };
+  const Case cases[] = {{"OpenAI", kSeed}, {"오픈에이아이", kSeed}, {"마소", kSeed}, {"Microsoft", kSeed},
+                        {"엔비디아", "nvidia"}, {"Oracle", kSeed}};
+  for (const auto& c : cases) EXPECT_TRUE(has(ids(search(c.q)), c.id)) << "'" << c.q << "' should find " << c.id;
+  // MS as written ranks above 마이크로소프트 reached through the alias.
+  auto ms = ids(search("MS"));
+  ASSERT_TRUE(has(ms, "ms-only") && has(ms, kSeed)) << join(ms);
+  EXPECT_EQ(ms.front(), "ms-only") << join(ms);
+}
+
+TEST_F(Korean, SpacingVariants) {
+  struct Case { const char* q; const char* id; };
+  const Case cases[] = {{"마이크로 소프트", kSeed}, {"데이터센터", "spaced"}, {"\"데이터센터\"", "spaced"}};
+  for (const auto& c : cases) EXPECT_TRUE(has(ids(search(c.q)), c.id)) << "'" << c.q << "' should find " << c.id;
+  // The seed's linked headline '…타사 데이터센터 확보 나선다' is found written with a space.
+  bool found = false;
+  json spaced = search("데이터 센터");
+  for (const auto& h : spaced["hits"]) found = found || h["title"].get<std::string>().find("데이터센터") != std::string::npos;
+  EXPECT_TRUE(found) << "'데이터 센터' should find the headline with 데이터센터";
+}
+
+TEST_F(Korean, HanjaInHeadlines) {
+  for (const char* q : {"美 대선", "미국 대선"}) {
+    auto got = ids(search(q));
+    EXPECT_TRUE(has(got, "hanja") && has(got, "hangul")) << "'" << q << "': " << join(got);
+  }
+  EXPECT_TRUE(has(ids(search("여당")), "hanja"));
+}
+
+// The alias file is read again when it changes: no rebuild, no restart.
+TEST(KoreanAliases, FileIsReloadedWhenItChanges) {
+  TempDir dir;
+  write_file(dir / "a.jsonl", json({{"id", "x"}, {"title", "카카오 실적"}, {"body", "카카오가 실적을 냈다."}}).dump() + "\n");
+  ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
+  write_file(dir / "aliases.json", R"({"groups": []})");
+  Searchd server(dir / "db", {"--aliases", dir / "aliases.json"});
+  EXPECT_EQ(server.get("/api/search?q=Kakao").json["total"], 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // file times have 1 s resolution
+  write_file(dir / "aliases.json", R"({"groups": [["Kakao", "카카오"]]})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto r = server.get("/api/search?q=Kakao");
+  EXPECT_EQ(r.json["total"], 1) << r.body;
+}
+
+}  // namespace
+}  // namespace sosik::test
