@@ -61,6 +61,13 @@ void AliasTable::reload_if_changed() const {
     }
   }
   groups_ = std::move(groups);
+  ++generation_;
+}
+
+unsigned AliasTable::generation() const {
+  reload_if_changed();
+  std::lock_guard lock(mu_);
+  return generation_;
 }
 
 std::vector<std::string> AliasTable::others(const std::string& term) const {

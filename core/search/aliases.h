@@ -23,6 +23,9 @@ class AliasTable {
   // The other members of the group that normalised term `term` belongs to (as written in the file).
   std::vector<std::string> others(const std::string& term) const;
 
+  // Counts reloads of the file, so cached results from older aliases can be told apart.
+  unsigned generation() const;
+
   static std::string default_path();  // $SOSIK_ALIASES, else the source tree's schemas/aliases.json
 
  private:
@@ -35,6 +38,7 @@ class AliasTable {
   mutable std::shared_ptr<const Groups> groups_;
   mutable std::time_t mtime_ = 0;
   mutable std::time_t checked_ = 0;
+  mutable unsigned generation_ = 0;
 };
 
 }  // namespace sosik

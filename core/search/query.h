@@ -55,6 +55,8 @@ class QueryBuilder {
                         std::shared_ptr<const AliasTable> aliases = nullptr);
   ParsedQuery build(std::string_view query) const;
   const QueryOptions& options() const { return options_; }
+  // Changes whenever the alias file is reloaded (0 without aliases).
+  unsigned aliases_generation() const { return aliases_ ? aliases_->generation() : 0; }
 
  private:
   std::shared_ptr<const Analyzer> analyzer_;

@@ -29,8 +29,8 @@ class Searcher::Lease {
 };
 
 Searcher::Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options,
-                   std::shared_ptr<const AliasTable> aliases)
-    : path_(std::move(path)), analyzer_(analyzer), builder_(analyzer, options, std::move(aliases)) {
+                   std::shared_ptr<const AliasTable> aliases, size_t cache_size)
+    : path_(std::move(path)), analyzer_(analyzer), builder_(analyzer, options, std::move(aliases)), cache_(cache_size) {
   Lease db = acquire();  // fail now, with the path, if there is no index
   check_schema_version(*db, path_);
 }
@@ -92,22 +92,51 @@ Xapian::Query filtered(Xapian::Query q, const SearchRequest& req, const Analyzer
 
 }  // namespace
 
+namespace {
+
+// Everything that shapes a response, as one string (the alias file's version included).
+std::string cache_key(const SearchRequest& r, unsigned aliases) {
+  nlohmann::json j = {r.q, r.limit, r.offset, static_cast<int>(r.sort), r.filters, r.from.value_or(-1), r.to.value_or(-1),
+                      r.facets, r.spelling, r.snippets, aliases};
+  return j.dump();
+}
+
+}  // namespace
+
 SearchResponse Searcher::search(const SearchRequest& req) const {
+  Lease db = acquire();  // reopened: its revision is the latest commit
+  std::optional<Xapian::rev> revision;
+  try {
+    revision = db->get_revision();
+  } catch (const Xapian::InvalidOperationError&) {
+    // Several databases (shards) have no single revision: no cache.
+  }
+  if (!revision) return search_uncached(*db, req);
+  std::string key = cache_key(req, builder_.aliases_generation());
+  if (auto hit = cache_.get(key, *revision)) {
+    hit->cached = true;
+    return *hit;
+  }
+  SearchResponse res = search_uncached(*db, req);
+  cache_.put(key, *revision, res);
+  return res;
+}
+
+SearchResponse Searcher::search_uncached(Xapian::Database& db, const SearchRequest& req) const {
   ParsedQuery pq = builder_.build(req.q);
   bool browse = pq.empty();  // no words: everything that passes the filters, newest first
   if (browse) pq.query = pq.relaxed = Xapian::Query::MatchAll;
-  Lease db = acquire();
-  SearchResponse res = run(*db, req, pq);
+  SearchResponse res = run(db, req, pq);
   res.query = req.q;
   if (browse || !req.spelling || (res.total >= 3 && !res.relaxed)) return res;
 
   // Few results, or not every word found: a word the index lacks may be misspelt. Offer the
   // closest spelling when it finds at least as much; when the query itself matched nothing, or
   // only some of its words, show the corrected results instead and say so.
-  if (auto better = spelling_correction(*db, req.q)) {
+  if (auto better = spelling_correction(db, req.q)) {
     SearchRequest alt = req;
     alt.q = *better;
-    SearchResponse corrected = run(*db, alt, builder_.build(*better));
+    SearchResponse corrected = run(db, alt, builder_.build(*better));
     if (corrected.total > 0 && corrected.total >= res.total) {
       res.did_you_mean = *better;
       if (res.total == 0 || res.relaxed) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "cache.h"
 #include "query.h"
 
 namespace sosik {
@@ -51,6 +52,7 @@ struct SearchResponse {
   bool relaxed = false;        // no document had every word: any-word results
   std::optional<std::string> did_you_mean;  // a spelling that finds more
   bool corrected = false;      // the hits are for did_you_mean (the query itself found nothing)
+  bool cached = false;         // answered from the cache (same request, same index revision)
   std::vector<Hit> hits;
   std::map<std::string, std::vector<FacetValue>> facets;
 };
@@ -64,8 +66,9 @@ struct Suggestion {
 class Searcher {
  public:
   // Throws Xapian::DatabaseOpeningError (naming the path) when there is no index there.
+  // `cache_size`: responses kept for repeated requests (0 = no cache).
   Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {},
-           std::shared_ptr<const AliasTable> aliases = nullptr);
+           std::shared_ptr<const AliasTable> aliases = nullptr, size_t cache_size = 1024);
 
   SearchResponse search(const SearchRequest& req) const;
 
@@ -87,6 +90,7 @@ class Searcher {
   class Lease;  // a pooled Database, returned on destruction
   Lease acquire() const;
   SearchResponse run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const;
+  SearchResponse search_uncached(Xapian::Database& db, const SearchRequest& req) const;
   std::optional<std::string> spelling_correction(Xapian::Database& db, const std::string& q) const;
 
   std::string path_;
@@ -94,6 +98,7 @@ class Searcher {
   QueryBuilder builder_;
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+  mutable RevisionCache<SearchResponse> cache_;
 };
 
 const std::vector<std::string>& facet_names();  // outlet, reporter, section, month

@@ -253,17 +253,21 @@ TEST(ApiLog, OneLinePerRequest) {
   EXPECT_TRUE(has("\"GET /api/nothing\"", "\" 404 ")) << lines[0] << "\n" << lines[1] << "\n" << lines[2];
 }
 
-// A commit by the indexer shows up without a restart.
+// A commit by the indexer shows up without a restart, and invalidates the response cache.
 TEST(ApiReopen, NewArticlesAppearWithoutRestart) {
   TempDir dir;
   write_file(dir / "a.jsonl", R"({"id":"r1","title":"첫 기사","body":"첫 번째 소식"})" "\n");
   write_file(dir / "b.jsonl", R"({"id":"r2","title":"둘째 기사","body":"블록체인 소식"})" "\n");
   ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
   Searchd server(dir / "db");
-  EXPECT_EQ(server.get("/api/search?q=" + url_encode("블록체인")).json["total"], 0);
+  auto first = server.get("/api/search?q=" + url_encode("블록체인"));
+  EXPECT_EQ(first.json["total"], 0);
+  EXPECT_EQ(first.json["cached"], false);
+  EXPECT_EQ(server.get("/api/search?q=" + url_encode("블록체인")).json["cached"], true) << "a repeated query is cached";
   ASSERT_EQ(run_indexer(dir / "db", {dir / "b.jsonl"}).exit_code, 0);
   auto r = server.get("/api/search?q=" + url_encode("블록체인"));
-  ASSERT_EQ(r.json["total"], 1) << r.body;
+  ASSERT_EQ(r.json["total"], 1) << "the commit must invalidate the cache: " << r.body;
+  EXPECT_EQ(r.json["cached"], false);
   EXPECT_EQ(r.json["hits"][0]["id"], "r2");
 }
 
