@@ -174,23 +174,12 @@ void read_json_lines(const std::string& path, const ArticleSink& on_article, con
       on_error({path, line_no, "line longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB"});
       continue;
     }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_no == 1 && starts_with(line, "\xEF\xBB\xBF")) line.erase(0, 3);
-    if (trim(line).empty()) continue;
-    if (!valid_utf8(line)) {
-      on_error({path, line_no, "invalid UTF-8"});
-      continue;
-    }
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) {
-      on_error({path, line_no, "malformed JSON"});
-      continue;
-    }
-    ParseError err;
-    if (auto a = article_from_json(j, err))
+    std::string reason;
+    if (auto a = parse_json_line(line, reason))
       on_article(std::move(*a));
-    else
-      on_error({path, line_no, err.message});
+    else if (!reason.empty())
+      on_error({path, line_no, reason});
   }
 }
 
@@ -221,6 +210,24 @@ bool is_indexable_path(const std::string& path) {
   if (name.size() > 10 && name.compare(name.size() - 10, 10, ".meta.json") == 0) return false;
   std::string e = lower_ext(path);
   return e == ".txt" || e == ".jsonl" || e == ".ndjson" || e == ".html" || e == ".htm" || e == ".xhtml";
+}
+
+std::optional<Article> parse_json_line(std::string_view line, std::string& reason) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (trim(line).empty()) return std::nullopt;
+  if (!valid_utf8(line)) {
+    reason = "invalid UTF-8";
+    return std::nullopt;
+  }
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded()) {
+    reason = "malformed JSON";
+    return std::nullopt;
+  }
+  ParseError err;
+  std::optional<Article> a = article_from_json(j, err);
+  if (!a) reason = err.message;
+  return a;
 }
 
 std::optional<std::string> decode_korean_text(std::string_view bytes, std::string& reason) {

@@ -34,6 +34,11 @@ std::optional<std::string> decode_korean_text(std::string_view bytes, std::strin
 // The seed's raw scraped format (see corpus/README.md). `id` is used when no sidecar gives one.
 std::optional<Article> parse_raw_text(std::string_view text, const std::string& id, std::string& reason);
 
+// One JSON Lines record (the line without its '\n'; a trailing '\r' is ignored): the article, or
+// nullopt with `reason`. A blank line gives nullopt with an empty reason. Shared by the indexer
+// and searchd's POST /api/articles.
+std::optional<Article> parse_json_line(std::string_view line, std::string& reason);
+
 // Reads one file in its format; a NAME.meta.json beside a raw text file supplies its metadata.
 void read_file(const std::string& path, Format format, const ArticleSink& on_article, const ErrorSink& on_error);
 

@@ -1,5 +1,6 @@
 // indexer: ingests Korean news articles into a Xapian index.
 //   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]
+//   indexer --db DIR --shards N | --shard-by month [...]   (shards and a stub file: docs/scale-out.md)
 // Prints a JSON summary on stdout; errors (file:line: reason) and progress go to stderr.
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats.h"
+#include "index/sharded_writer.h"
 #include "index/writer.h"
 
 namespace fs = std::filesystem;
@@ -23,9 +25,16 @@ namespace {
 
 void usage(std::ostream& out) {
   out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]\n"
+         "               [--shards N | --shard-by month]\n"
          "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm .xhtml)\n"
-         "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n";
+         "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n"
+         "  --shards N  write DIR/shard-00..N-1 (the hash of the id picks one), DIR/side and the stub\n"
+         "              file DIR/sosik.stub; --shard-by month: one shard per publication month.\n"
+         "              A sharded DIR keeps its layout: later runs need neither option\n";
 }
+
+size_t document_count(IndexWriter& w) { return w.database().get_doccount(); }
+size_t document_count(ShardedIndexWriter& w) { return w.document_count(); }
 
 struct Progress {
   bool tty = isatty(STDERR_FILENO);
@@ -56,6 +65,8 @@ int main(int argc, char** argv) {
   Format format = Format::Auto;
   size_t batch = 1000;
   std::vector<std::string> inputs, deletes;
+  std::optional<ShardLayout> layout;
+  std::string shard_by;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char* name) -> std::string {
@@ -87,6 +98,19 @@ int main(int argc, char** argv) {
         std::cerr << "indexer: --batch must be a positive number, got '" << v << "'\n";
         return 2;
       }
+    } else if (arg == "--shards") {
+      std::string v = value("--shards");
+      layout = ShardLayout::parse("hash " + v);
+      if (!layout || layout->shards > 1000) {
+        std::cerr << "indexer: --shards must be a number from 1 to 1000, got '" << v << "'\n";
+        return 2;
+      }
+    } else if (arg == "--shard-by") {
+      shard_by = value("--shard-by");
+      if (shard_by != "hash" && shard_by != "month") {
+        std::cerr << "indexer: unknown --shard-by '" << shard_by << "' (hash, month)\n";
+        return 2;
+      }
     } else if (arg == "--delete") {
       deletes.push_back(value("--delete"));
     } else if (arg == "-h" || arg == "--help") {
@@ -104,6 +128,18 @@ int main(int argc, char** argv) {
     usage(std::cerr);
     return 2;
   }
+  if (shard_by == "month" && layout) {
+    std::cerr << "indexer: --shard-by month makes its own shards; drop --shards\n";
+    return 2;
+  }
+  if (shard_by == "hash" && !layout) {
+    std::cerr << "indexer: --shard-by hash needs --shards N\n";
+    return 2;
+  }
+  if (shard_by == "month") layout = ShardLayout{ShardLayout::By::Month, 0};
+  std::error_code fs_ec;
+  if (fs::path(db_path).filename() == kStubFileName && fs::is_regular_file(db_path, fs_ec))
+    db_path = fs::path(db_path).parent_path().string();  // the stub names its directory
 
   // Files in a stable order, so the same input always gives the same index.
   std::vector<std::string> files;
@@ -127,8 +163,8 @@ int main(int argc, char** argv) {
 
   size_t read = 0;
   Progress progress;
-  try {
-    IndexWriter writer(db_path, Analyzer::korean(), batch);
+  // The same run for one database or for shards: both writers take the same calls.
+  auto ingest = [&](auto& writer) {
     for (size_t i = 0; i < files.size(); ++i) {
       try {
         read_file(
@@ -162,8 +198,22 @@ int main(int argc, char** argv) {
     nlohmann::json summary = {{"db", db_path},         {"files", files.size()},  {"read", read},
                               {"indexed", s.indexed},  {"rejected", rejected},   {"stubs", s.stubs},
                               {"merged", s.merged},    {"deleted", deleted},
-                              {"documents", writer.database().get_doccount()},
+                              {"documents", document_count(writer)},
                               {"seconds", secs},       {"docs_per_sec", secs > 0 ? s.indexed / secs : 0.0}};
+    return summary;
+  };
+  try {
+    nlohmann::json summary;
+    if (layout || ShardedIndexWriter::existing_layout(db_path)) {
+      ShardedIndexWriter writer(db_path, layout, Analyzer::korean(), batch);
+      summary = ingest(writer);
+      summary["layout"] = writer.layout().to_string();
+      summary["shards"] = writer.shard_names().size();
+      summary["stub"] = writer.stub_path();
+    } else {
+      IndexWriter writer(db_path, Analyzer::korean(), batch);
+      summary = ingest(writer);
+    }
     std::cout << summary.dump() << std::endl;
   } catch (const Xapian::Error& e) {
     std::cerr << "indexer: " << db_path << ": " << e.get_description() << "\n";

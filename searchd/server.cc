@@ -6,8 +6,12 @@
 #include <iostream>
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "article.h"
+#include "formats.h"
+#include "index/writer.h"
 #include "schema.h"
 #include "web.h"
 
@@ -19,6 +23,24 @@ using nlohmann::json;
 constexpr size_t kMaxQueryBytes = 1024;
 constexpr size_t kMaxLimit = 100;
 constexpr size_t kMaxOffset = 10000;
+constexpr size_t kMaxWriteBody = 8 << 20;  // POST /api/articles with the token; others get the gate's 64 KiB
+
+std::array<unsigned char, 32> sha256(std::string_view s) {
+  std::array<unsigned char, 32> out{};
+  unsigned int len = 0;
+  EVP_Digest(s.data(), s.size(), out.data(), &len, EVP_sha256(), nullptr);
+  return out;
+}
+
+GateLimits gate_limits(const ServerOptions& o) {
+  GateLimits g;
+  g.workers = o.threads;
+  g.max_connections = o.max_connections;
+  g.request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_timeout * 1000));
+  g.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
+  g.max_requests_per_connection = o.max_requests_per_connection;
+  return g;
+}
 
 void write_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
@@ -115,28 +137,43 @@ json hit_json(const Hit& h) {
 
 }  // namespace
 
-SearchServer::SearchServer(std::shared_ptr<Searcher> searcher, ServerOptions options)
-    : searcher_(std::move(searcher)), options_(std::move(options)) {
+SearchServer::SearchServer(std::shared_ptr<Searcher> searcher, ServerOptions options, std::optional<WriteAccess> writes)
+    : searcher_(std::move(searcher)), options_(std::move(options)), writes_(std::move(writes)), http_(gate_limits(options_)) {
+  if (writes_) {
+    if (writes_->token.size() < kMinWriteTokenBytes)
+      throw std::invalid_argument("the write token must be at least " + std::to_string(kMinWriteTokenBytes) + " bytes");
+    token_digest_ = sha256(writes_->token);
+  }
   // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs stall each keep-alive response ~40 ms.
   http_.set_tcp_nodelay(true);
-  http_.set_read_timeout(5, 0);
-  http_.set_write_timeout(5, 0);
-  http_.set_keep_alive_timeout(5);
-  http_.set_payload_max_length(64 * 1024);
-  size_t threads = options_.threads;
-  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Bodies are bounded by the gate (64 KiB, or kMaxWriteBody for an authorised write) before
+  // httplib reads them; httplib's own limit only has to let those through.
+  http_.set_payload_max_length(kMaxWriteBody);
+  http_.set_body_limit([this](std::string_view method, std::string_view target, std::string_view authorization) -> size_t {
+    bool write = method == "POST" && (target == "/api/articles" || target.starts_with("/api/articles?"));
+    return write && authorized(authorization) ? kMaxWriteBody : 0;
+  });
+  http_.set_on_reject([this](int status) { metrics_.observe("gate", status, 0); });
 
-  route("/api/search", "/api/search", &SearchServer::get_search);
-  route(R"(/api/articles/(.+))", "/api/articles", &SearchServer::get_article);
-  route("/api/suggest", "/api/suggest", &SearchServer::get_suggest);
-  route("/healthz", "/healthz", &SearchServer::get_healthz);
-  route("/metrics", "/metrics", &SearchServer::get_metrics);
-  register_web_routes(http_, searcher_, metrics_);  // the search page for browsers (web.cc)
+  route("GET", "/api/search", "/api/search", &SearchServer::get_search);
+  route("GET", R"(/api/articles/(.+))", "/api/articles", &SearchServer::get_article);
+  route("GET", "/api/suggest", "/api/suggest", &SearchServer::get_suggest);
+  route("GET", "/healthz", "/healthz", &SearchServer::get_healthz);
+  route("GET", "/metrics", "/metrics", &SearchServer::get_metrics);
+  for (const auto& pattern : register_web_routes(http_, searcher_, metrics_))  // the search page (web.cc)
+    allow(pattern, "GET, HEAD");
+  if (writes_) {
+    route("POST", "/api/articles", "/api/articles (write)", &SearchServer::post_article);
+    route("DELETE", R"(/api/articles/(.+))", "/api/articles (write)", &SearchServer::delete_article);
+  } else {
+    allow("/api/articles", "");
+  }
 
   // Errors cpp-httplib raises itself (unknown route, URI over 8 KiB, bad request line) get the
   // same JSON body as ours.
   http_.set_error_handler([this](const auto& req, auto& res) {
     if (!res.body.empty()) return;
+    if (res.status == 404 && method_not_allowed(req, res)) return;
     switch (res.status) {
       case 404: write_error(res, 404, "not_found", "no route for " + req.path); break;
       case 414: write_error(res, 414, "query_too_long", "the request URI is longer than 8 KiB"); break;
@@ -166,9 +203,10 @@ SearchServer::SearchServer(std::shared_ptr<Searcher> searcher, ServerOptions opt
   }
 }
 
-// Registers a GET route; times it, and turns BadRequest into a 400 JSON error.
-void SearchServer::route(const std::string& pattern, const std::string& name, Handler h) {
-  http_.Get(pattern, [this, name, h](const httplib::Request& req, httplib::Response& res) {
+// Registers a route (GET also answers HEAD); times it, and turns BadRequest into a 400 JSON error.
+void SearchServer::route(const std::string& method, const std::string& pattern, const std::string& name, Handler h) {
+  allow(pattern, method == "GET" ? "GET, HEAD" : method);
+  auto handler = [this, name, h](const httplib::Request& req, httplib::Response& res) {
     auto t0 = std::chrono::steady_clock::now();
     try {
       (this->*h)(req, res);
@@ -179,7 +217,47 @@ void SearchServer::route(const std::string& pattern, const std::string& name, Ha
       write_error(res, 503, "index_unavailable", "the index could not be read; try again");
     }
     metrics_.observe(name, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  });
+  };
+  if (method == "GET")
+    http_.Get(pattern, handler);
+  else if (method == "POST")
+    http_.Post(pattern, handler);
+  else if (method == "DELETE")
+    http_.Delete(pattern, handler);
+}
+
+void SearchServer::allow(const std::string& pattern, const std::string& methods) {
+  allowed_.emplace_back(std::regex(pattern), methods);
+}
+
+// A known path with a method it does not take (POST on a search route, or a write while writes
+// are off) is 405 with the methods it does take, not 404: cpp-httplib itself answers 404.
+bool SearchServer::method_not_allowed(const httplib::Request& req, httplib::Response& res) const {
+  if (req.method == "GET" || req.method == "HEAD") return false;
+  std::string methods;
+  bool known = false;
+  for (const auto& [re, m] : allowed_) {
+    if (!std::regex_match(req.path, re)) continue;
+    known = true;
+    if (!m.empty() && methods.find(m) == std::string::npos) methods += (methods.empty() ? "" : ", ") + m;
+  }
+  if (!known) return false;
+  res.set_header("Allow", methods);
+  std::string message = req.method + " is not allowed on " + req.path + (methods.empty() ? "" : "; allowed: " + methods);
+  if (!writes_ && (req.method == "POST" || req.method == "DELETE") && req.path.starts_with("/api/articles"))
+    message += "; writes are off (start searchd with --write-token-file FILE or SOSIK_WRITE_TOKEN)";
+  write_error(res, 405, "method_not_allowed", message);
+  return true;
+}
+
+// "Bearer TOKEN", compared as SHA-256 digests in constant time: equal lengths, so neither the
+// token's bytes nor its length show in the timing.
+bool SearchServer::authorized(std::string_view authorization) const {
+  if (!writes_) return false;
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() || authorization.substr(0, kScheme.size()) != kScheme) return false;
+  std::array<unsigned char, 32> given = sha256(authorization.substr(kScheme.size()));
+  return CRYPTO_memcmp(given.data(), token_digest_.data(), given.size()) == 0;
 }
 
 bool SearchServer::run() {
@@ -189,6 +267,7 @@ bool SearchServer::run() {
     std::cerr << "searchd: cannot listen on " << options_.host << ":" << options_.port << std::endl;
     return false;
   }
+  http_.widen_backlog(1024);
   std::cout << "listening on http://" << options_.host << ":" << port << std::endl;
   return http_.listen_after_bind();
 }
@@ -205,9 +284,11 @@ void SearchServer::get_search(const httplib::Request& req, httplib::Response& re
     facets[name] = std::move(list);
   }
   double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  write_json(res, 200, {{"query", r.query}, {"total", r.total}, {"total_is_exact", r.total_is_exact},
+  json body = {{"query", r.query}, {"total", r.total}, {"total_is_exact", r.total_is_exact},
                         {"relaxed", r.relaxed}, {"did_you_mean", r.did_you_mean ? json(*r.did_you_mean) : json(nullptr)},
-                        {"corrected", r.corrected}, {"cached", r.cached}, {"hits", hits}, {"facets", facets}, {"took_ms", took}});
+                        {"corrected", r.corrected}, {"cached", r.cached}, {"hits", hits}, {"facets", facets}, {"took_ms", took}};
+  if (r.shards) body["shards"] = to_json(*r.shards);  // a stub of shards: which of them answered
+  write_json(res, 200, body);
 }
 
 void SearchServer::get_article(const httplib::Request& req, httplib::Response& res) {
@@ -241,6 +322,90 @@ void SearchServer::get_metrics(const httplib::Request&, httplib::Response& res) 
   std::map<std::string, double> gauges = {{"sosik_index_documents", static_cast<double>(searcher_->document_count())}};
   if (auto t = searcher_->committed_at()) gauges["sosik_index_age_seconds"] = static_cast<double>(std::time(nullptr) - *t);
   res.set_content(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// Runs `write` on an IndexWriter, one request at a time, and commits before answering: the next
+// search sees it. `write` returns the status and body. The index lock held by another writer (the
+// indexer) is 503 index_locked, with nothing written.
+template <typename F>
+void SearchServer::with_writer(httplib::Response& res, F&& write) {
+  std::lock_guard lock(write_mu_);
+  try {
+    IndexWriter writer(writes_->db_path, writes_->analyzer);
+    auto [status, body] = write(writer);
+    writer.commit();
+    write_json(res, status, body);
+  } catch (const Xapian::DatabaseLockError&) {
+    res.set_header("Retry-After", "5");
+    write_error(res, 503, "index_locked", "another process (the indexer?) is writing the index; try again when it has finished");
+  }
+}
+
+namespace {
+json error_body(const std::string& code, const std::string& message) { return {{"error", {{"code", code}, {"message", message}}}}; }
+
+// Missing or wrong token: 401, before the body or the index is touched.
+void write_unauthorized(httplib::Response& res) {
+  res.set_header("WWW-Authenticate", "Bearer");
+  write_error(res, 401, "unauthorized", "writes need the header 'Authorization: Bearer TOKEN' with searchd's write token");
+}
+}  // namespace
+
+// The body is one article object, or JSON Lines (one article per line). All or nothing: any bad
+// record is a 400 naming its line, and nothing is written.
+void SearchServer::post_article(const httplib::Request& req, httplib::Response& res) {
+  if (!authorized(req.get_header_value("Authorization"))) return write_unauthorized(res);
+  std::vector<Article> articles;
+  json rejected = json::array();
+  json whole = json::parse(req.body, nullptr, false);
+  if (whole.is_object()) {
+    ParseError err;
+    if (auto a = article_from_json(whole, err))
+      articles.push_back(std::move(*a));
+    else
+      rejected.push_back({{"line", 1}, {"reason", err.message}});
+  } else if (!whole.is_discarded()) {
+    throw BadRequest{"invalid_article", "the body must be one article object or JSON Lines (one article per line)"};
+  } else {
+    std::string_view body = req.body;
+    for (size_t line_no = 1, start = 0; start < body.size(); ++line_no) {
+      size_t nl = body.find('\n', start);
+      if (nl == std::string_view::npos) nl = body.size();
+      std::string reason;
+      if (auto a = parse_json_line(body.substr(start, nl - start), reason))
+        articles.push_back(std::move(*a));
+      else if (!reason.empty())
+        rejected.push_back({{"line", line_no}, {"reason", reason}});
+      start = nl + 1;
+    }
+  }
+  if (!rejected.empty()) {
+    json e = error_body("invalid_article", "line " + std::to_string(rejected[0]["line"].get<size_t>()) + ": " +
+                                               rejected[0]["reason"].get<std::string>() + "; nothing was written");
+    e["error"]["records"] = rejected;
+    write_json(res, 400, e);
+    return;
+  }
+  if (articles.empty()) throw BadRequest{"invalid_article", "the body holds no article"};
+  with_writer(res, [&](IndexWriter& w) {
+    json ids = json::array();
+    for (const Article& a : articles) {
+      w.add(a);
+      ids.push_back(a.id);
+    }
+    const WriteStats& s = w.stats();
+    return std::pair{200, json{{"indexed", s.indexed}, {"ids", ids}, {"stubs", s.stubs}, {"merged", s.merged},
+                               {"documents", w.database().get_doccount()}}};
+  });
+}
+
+void SearchServer::delete_article(const httplib::Request& req, httplib::Response& res) {
+  if (!authorized(req.get_header_value("Authorization"))) return write_unauthorized(res);
+  std::string id = req.matches[1];
+  with_writer(res, [&](IndexWriter& w) {
+    if (!w.remove(id)) return std::pair{404, error_body("not_found", "no article with id '" + id + "'")};
+    return std::pair{200, json{{"deleted", id}, {"documents", w.database().get_doccount()}}};
+  });
 }
 
 }  // namespace sosik

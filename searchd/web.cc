@@ -605,7 +605,7 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
-void register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> searcher, Metrics& metrics) {
+std::vector<std::string> register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> searcher, Metrics& metrics) {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   // Times each request for /metrics; an unreadable index is a page that says so, not a crash.
   auto route = [&http, &metrics](const std::string& pattern, const std::string& name, Handler h) {
@@ -624,6 +624,7 @@ void register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> 
   route(R"(/articles/(.+))", "/articles", [searcher](const auto& req, auto& res) { get_article_page(*searcher, req, res); });
   route("/opensearch.xml", "/opensearch.xml", get_opensearch);
   route(R"(/static/(.+))", "/static", get_static);
+  return {"/", R"(/articles/(.+))", "/opensearch.xml", R"(/static/(.+))"};
 }
 
 }  // namespace sosik

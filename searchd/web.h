@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <httplib.h>
 
@@ -24,8 +25,9 @@ struct WebAsset {
 std::span<const WebAsset> web_assets();
 
 // Registers GET /, /articles/(.+), /opensearch.xml and /static/(.+) on `http`. Each request is
-// recorded in `metrics` under its route. `metrics` must outlive `http`'s serving.
-void register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> searcher, Metrics& metrics);
+// recorded in `metrics` under its route. `metrics` must outlive `http`'s serving. Returns the
+// path patterns registered (for 405 answers to other methods).
+std::vector<std::string> register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> searcher, Metrics& metrics);
 
 // HTML-escapes text for element content and quoted attribute values.
 std::string escape_html(std::string_view s);

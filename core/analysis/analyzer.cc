@@ -67,6 +67,15 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position) const {
     }
     prev_ends_hangul = pieces.back().script == Script::Hangul;
 
+    // A piece that normalises to nothing (U+3164 HANGUL FILLER) has no term; Xapian rejects empty
+    // terms, and one such character made the indexer give up on the whole run.
+    for (size_t k = pieces.size(); k-- > 0;) {
+      if (!norms[k].empty()) continue;
+      pieces.erase(pieces.begin() + static_cast<std::ptrdiff_t>(k));
+      norms.erase(norms.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    if (pieces.empty()) continue;
+
     // Other forms of one piece at its position: Hangul stems, or the Hangul reading of hanja.
     auto add_forms = [&](size_t k, uint32_t start, uint32_t end, uint32_t at) {
       if (pieces[k].script == Script::Hangul) {

@@ -40,7 +40,8 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
     }
     doc.add_posting(t.term, t.position, wdf);
     // 초성 search: ㅅㄹㅇㅁ finds 슐레이먼(이).
-    if (std::string cho = choseong(t.term); cho.size() > 3) doc.add_posting(std::string(kChoseongPrefix) + cho, t.position);
+    // (No positions: 초성 matches whole words, never phrases.)
+    if (std::string cho = choseong(t.term); cho.size() > 3) doc.add_term(std::string(kChoseongPrefix) + cho);
     if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept
@@ -138,10 +139,10 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
     doc.add_value(kMonthSlot, month);
     doc.add_boolean_term(std::string(f.prefix) + month);
   }
-  for (const auto& r : a.related) {
-    auto keys = link_keys(analyzer, r.title, r.url);
-    if (!keys.empty()) doc.add_boolean_term(std::string(field("related").prefix) + keys.front());
-  }
+  // The link graph lives on the linking side only: XR + every key of each related story, so
+  // the story's article or stub finds its inlinks by any of its keys (searcher.cc, article()).
+  for (const auto& r : a.related)
+    for (const std::string& key : link_keys(analyzer, r.title, r.url)) doc.add_boolean_term(std::string(field("related").prefix) + key);
   return doc;
 }
 

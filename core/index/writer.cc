@@ -77,12 +77,7 @@ void IndexWriter::add(const Article& article) {
     }
   }
   if (target) {
-    // Inlinks belong to the target, not the article's text: carry them over.
-    Xapian::Document old = db_.get_document(*target);
-    const std::string xl(kLinkedFromPrefix);
-    Xapian::TermIterator t = old.termlist_begin();
-    for (t.skip_to(xl); t != old.termlist_end() && (*t).compare(0, xl.size(), xl) == 0; ++t) doc.add_boolean_term(*t);
-    if (article.stub && !is_stub(old)) return;  // a full article is never downgraded to a stub
+    if (article.stub && !is_stub(db_.get_document(*target))) return;  // a full article is never downgraded to a stub
     db_.replace_document(*target, doc);
     if (was_stub) ++stats_.merged;
   } else {
@@ -96,7 +91,9 @@ void IndexWriter::add(const Article& article) {
   maybe_commit();
 }
 
-void IndexWriter::add_spelling(std::vector<std::string>& words) {
+void IndexWriter::add_spelling(std::vector<std::string>& words) { add_spelling_words(db_, words); }
+
+void add_spelling_words(Xapian::WritableDatabase& db, std::vector<std::string>& words) {
   // Spelling suggestions come from the words an article is about: its title's (counted twice
   // by make_document), and body words it uses at least twice. All words would make indexing
   // 1.6x slower (Xapian stores fragments of each new word) for corrections nobody asks for.
@@ -105,26 +102,20 @@ void IndexWriter::add_spelling(std::vector<std::string>& words) {
     for (j = i + 1; j < words.size() && words[j] == words[i]; ++j) {
     }
     if (j - i < 2) continue;
-    db_.add_spelling(words[i], static_cast<Xapian::termcount>(j - i));
+    db.add_spelling(words[i], static_cast<Xapian::termcount>(j - i));
     // The same words complete what people type: by jamo (마이크로솦 → 마이크로소프트) and by
     // initial consonants (ㅁㅇㅋ → 마이크로소프트).
     if (std::string cho = choseong(words[i]); !cho.empty()) {
-      db_.add_synonym(std::string(kJamoKey) + to_jamo(words[i]), words[i]);
-      db_.add_synonym(std::string(kChoseongKey) + cho, words[i]);
+      db.add_synonym(std::string(kJamoKey) + to_jamo(words[i]), words[i]);
+      db.add_synonym(std::string(kChoseongKey) + cho, words[i]);
     }
   }
 }
 
 void IndexWriter::link_to(const Article& from, const RelatedStory& story) {
-  std::string inlink = std::string(kLinkedFromPrefix) + boolean_term("", from.id);
-  std::optional<Xapian::docid> target = resolve_link(db_, *analyzer_, story);
-  if (target) {
-    Xapian::Document doc = db_.get_document(*target);
-    if (has_term(doc, inlink) || has_term(doc, boolean_term(field("id").prefix, from.id))) return;  // known, or itself
-    doc.add_boolean_term(inlink);
-    db_.replace_document(*target, doc);
-    return;
-  }
+  // The link itself is the XR term on `from` (make_document); only a story not yet in the index
+  // needs a document, its stub.
+  if (resolve_link(db_, *analyzer_, story)) return;
   Article stub;
   stub.id = stub_id(*analyzer_, story);
   stub.title = story.title;
@@ -132,9 +123,7 @@ void IndexWriter::link_to(const Article& from, const RelatedStory& story) {
   stub.outlet = from.outlet;  // linked stories are the same outlet's (seed README)
   stub.lang = from.lang;
   stub.stub = true;
-  Xapian::Document doc = make_document(stub, *analyzer_);
-  doc.add_boolean_term(inlink);
-  db_.add_document(doc);
+  db_.add_document(make_document(stub, *analyzer_));
   ++stats_.stubs;
 }
 

@@ -56,4 +56,8 @@ std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std
 // The document a related story points to: its full article when indexed, else its stub.
 std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const Analyzer& analyzer, const RelatedStory& story);
 
+// Adds an article's spelling words (from make_document) to `db`'s spelling and completion
+// tables. Shared with ShardedIndexWriter, which keeps them in its side index.
+void add_spelling_words(Xapian::WritableDatabase& db, std::vector<std::string>& words);
+
 }  // namespace sosik

@@ -130,7 +130,22 @@ QueryBuilder::QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOption
                            std::shared_ptr<const AliasTable> aliases)
     : analyzer_(std::move(analyzer)), options_(options), aliases_(std::move(aliases)) {}
 
-ParsedQuery QueryBuilder::build(std::string_view raw) const {
+// At most `max` expansions, the most frequent: past the limit Xapian's default throws
+// WildcardError, which made a common prefix (suggest q=이 on a real index) a 503.
+Xapian::Query wildcard_query(const std::string& prefix, Xapian::termcount max, const Xapian::Database* expand) {
+  if (!expand) return Q(Q::OP_WILDCARD, prefix, max, Q::WILDCARD_LIMIT_MOST_FREQUENT);
+  std::vector<std::pair<Xapian::doccount, std::string>> terms;
+  for (auto t = expand->allterms_begin(prefix); t != expand->allterms_end(prefix); ++t) terms.emplace_back(t.get_termfreq(), *t);
+  if (max && terms.size() > max) {
+    std::partial_sort(terms.begin(), terms.begin() + max, terms.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    terms.resize(max);
+  }
+  std::vector<std::string> names;
+  for (auto& t : terms) names.push_back(std::move(t.second));
+  return Q(Q::OP_SYNONYM, names.begin(), names.end());
+}
+
+ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* expand_in) const {
   ParsedQuery pq;
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
@@ -147,7 +162,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw) const {
     std::vector<Q> alts;
     if (prefix.empty() && is_choseong_only(w.forms.front()) && w.forms.front().size() > 3) {
       std::string term = std::string(kChoseongPrefix) + w.forms.front();
-      return Q(Q::OP_OR, Q(term), Q(Q::OP_WILDCARD, term, options_.max_wildcard_terms));
+      return Q(Q::OP_OR, Q(term), wildcard_query(term, options_.max_wildcard_terms, expand_in));
     }
     Q forms = terms_query(Q::OP_SYNONYM, w.forms, prefix);
     if (!forms.empty()) alts.push_back(forms);

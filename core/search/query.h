@@ -53,7 +53,10 @@ class QueryBuilder {
  public:
   explicit QueryBuilder(std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {},
                         std::shared_ptr<const AliasTable> aliases = nullptr);
-  ParsedQuery build(std::string_view query) const;
+  // `expand_in`: an index of several shards. Wildcards (초성 prefixes) are then expanded against all
+  // of it here, as Xapian does in one database; left to Xapian, each shard expands them on its
+  // own terms and weighs the matches differently from one database (docs/scale-out.md).
+  ParsedQuery build(std::string_view query, const Xapian::Database* expand_in = nullptr) const;
   const QueryOptions& options() const { return options_; }
   // Changes whenever the alias file is reloaded (0 without aliases).
   unsigned aliases_generation() const { return aliases_ ? aliases_->generation() : 0; }
@@ -63,5 +66,9 @@ class QueryBuilder {
   QueryOptions options_;
   std::shared_ptr<const AliasTable> aliases_;
 };
+
+// Terms starting with `prefix`, as one synonym: OP_WILDCARD, or with `expand` the terms found
+// there; past `max`, only the `max` most frequent (never Xapian::WildcardError).
+Xapian::Query wildcard_query(const std::string& prefix, Xapian::termcount max, const Xapian::Database* expand = nullptr);
 
 }  // namespace sosik

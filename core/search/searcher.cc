@@ -1,6 +1,7 @@
 #include "searcher.h"
 
 #include <algorithm>
+#include <set>
 #include <climits>
 
 #include "../analysis/hangul.h"
@@ -13,30 +14,34 @@ namespace sosik {
 
 class Searcher::Lease {
  public:
-  Lease(const Searcher& s, std::unique_ptr<Xapian::Database> db) : s_(s), db_(std::move(db)) {}
+  Lease(const Searcher& s, std::unique_ptr<IndexHandle> db) : s_(s), db_(std::move(db)) {}
   Lease(Lease&&) = default;
   ~Lease() {
     if (!db_) return;
     std::lock_guard lock(s_.mu_);
     s_.pool_.push_back(std::move(db_));
   }
-  Xapian::Database& operator*() { return *db_; }
-  Xapian::Database* operator->() { return db_.get(); }
+  Xapian::Database& operator*() { return db_->main(); }
+  Xapian::Database* operator->() { return &db_->main(); }
+  IndexHandle& index() { return *db_; }
+  void discard() { db_.reset(); }  // a shard stopped answering: never back to the pool
 
  private:
   const Searcher& s_;
-  std::unique_ptr<Xapian::Database> db_;
+  std::unique_ptr<IndexHandle> db_;
 };
 
 Searcher::Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options,
-                   std::shared_ptr<const AliasTable> aliases, size_t cache_size)
-    : path_(std::move(path)), analyzer_(analyzer), builder_(analyzer, options, std::move(aliases)), cache_(cache_size) {
+                   std::shared_ptr<const AliasTable> aliases, size_t cache_size, ShardOptions shard_options)
+    : path_(std::move(path)), source_(path_, std::move(shard_options)), analyzer_(analyzer),
+      builder_(analyzer, options, std::move(aliases)), cache_(cache_size) {
   Lease db = acquire();  // fail now, with the path, if there is no index
   check_schema_version(*db, path_);
+  check_schema_version(db.index().side(), path_);
 }
 
 Searcher::Lease Searcher::acquire() const {
-  std::unique_ptr<Xapian::Database> db;
+  std::unique_ptr<IndexHandle> db;
   {
     std::lock_guard lock(mu_);
     if (!pool_.empty()) {
@@ -44,18 +49,53 @@ Searcher::Lease Searcher::acquire() const {
       pool_.pop_back();
     }
   }
-  if (db) {
-    db->reopen();  // cheap when nothing changed; picks up the latest commit otherwise
+  if (db && source_.current(*db)) {
+    try {
+      db->reopen();  // cheap when nothing changed; picks up the latest commit otherwise
+    } catch (const Xapian::NetworkError&) {
+      source_.probe();  // a remote shard went away: open the others afresh
+      db.reset();
+    } catch (const Xapian::DatabaseOpeningError&) {
+      // A shard's files went away (a replica switched to a fresh copy, a directory was moved).
+      if (!source_.sharded()) throw;
+      source_.probe();
+      db.reset();
+    }
   } else {
-    db = std::make_unique<Xapian::Database>(path_);
+    db.reset();  // shards failed, came back or were added since it was opened
   }
+  if (!db) db = source_.open();
   return Lease(*this, std::move(db));
 }
 
-Xapian::doccount Searcher::document_count() const { return acquire()->get_doccount(); }
+// A remote shard can stop answering in the middle of a request (Xapian::NetworkError, or a
+// timeout after remote_timeout_ms): the request runs again on the shards that still answer, and
+// says so in SearchResponse::shards. A single database fails as before.
+template <typename F>
+auto Searcher::with_index(F&& f) const {
+  for (int attempt = 0;; ++attempt) {
+    Lease db = acquire();
+    try {
+      return f(db);
+    } catch (const Xapian::NetworkError&) {
+      db.discard();
+      if (!source_.sharded() || attempt >= 2) throw;
+      source_.probe();
+    } catch (const Xapian::DatabaseOpeningError&) {  // as in acquire()
+      db.discard();
+      if (!source_.sharded() || attempt >= 2) throw;
+      source_.probe();
+    }
+  }
+}
+
+Xapian::doccount Searcher::document_count() const {
+  return with_index([](Lease& db) { return db->get_doccount(); });
+}
 
 std::optional<int64_t> Searcher::committed_at() const {
-  std::string v = acquire()->get_metadata(std::string(kCommittedAtKey));
+  // The side index's, for shards: it is committed after every shard.
+  std::string v = with_index([](Lease& db) { return db.index().side().get_metadata(std::string(kCommittedAtKey)); });
   if (v.empty()) return std::nullopt;
   return std::stoll(v);
 }
@@ -98,45 +138,57 @@ namespace {
 std::string cache_key(const SearchRequest& r, unsigned aliases) {
   nlohmann::json j = {r.q, r.limit, r.offset, static_cast<int>(r.sort), r.filters, r.from.value_or(-1), r.to.value_or(-1),
                       r.facets, r.spelling, r.snippets, aliases};
-  return j.dump();
+  // Any bytes can arrive in q or a filter: dump() threw on invalid UTF-8 (a 500 for q=%FF). The
+  // raw q after the JSON (which never holds a raw '\n') keeps such queries apart: a response
+  // echoes its query.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n' + r.q;
 }
 
 }  // namespace
 
 SearchResponse Searcher::search(const SearchRequest& req) const {
-  Lease db = acquire();  // reopened: its revision is the latest commit
-  std::optional<Xapian::rev> revision;
-  try {
-    revision = db->get_revision();
-  } catch (const Xapian::InvalidOperationError&) {
-    // Several databases (shards) have no single revision: no cache.
-  }
-  if (!revision) return search_uncached(*db, req);
-  std::string key = cache_key(req, builder_.aliases_generation());
-  if (auto hit = cache_.get(key, *revision)) {
-    hit->cached = true;
-    return *hit;
-  }
-  SearchResponse res = search_uncached(*db, req);
-  cache_.put(key, *revision, res);
-  return res;
+  return with_index([&](Lease& db) {  // reopened: its revision is the latest commit
+    std::optional<Xapian::rev> revision;
+    try {
+      // Not for a degraded read: the shard that answered would stand for the index.
+      const auto& health = db.index().health();
+      if (!health || health->total == 1) revision = db->get_revision();
+    } catch (const Xapian::InvalidOperationError&) {
+      // Several databases (shards) have no single revision: no cache.
+    } catch (const Xapian::UnimplementedError&) {
+      // Nor has a remote one.
+    }
+    if (!revision) return search_uncached(db.index(), req);
+    std::string key = cache_key(req, builder_.aliases_generation());
+    if (auto hit = cache_.get(key, *revision)) {
+      hit->cached = true;
+      return *hit;
+    }
+    SearchResponse res = search_uncached(db.index(), req);
+    cache_.put(key, *revision, res);
+    return res;
+  });
 }
 
-SearchResponse Searcher::search_uncached(Xapian::Database& db, const SearchRequest& req) const {
-  ParsedQuery pq = builder_.build(req.q);
+SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest& req) const {
+  Xapian::Database& db = index.main();
+  const Xapian::Database* expand = source_.sharded() ? &db : nullptr;  // wildcards as in one database
+  ParsedQuery pq = builder_.build(req.q, expand);
   bool browse = pq.empty();  // no words: everything that passes the filters, newest first
   if (browse) pq.query = pq.relaxed = Xapian::Query::MatchAll;
   SearchResponse res = run(db, req, pq);
   res.query = req.q;
+  res.shards = index.health();
   if (browse || !req.spelling || (res.total >= 3 && !res.relaxed)) return res;
 
   // Few results, or not every word found: a word the index lacks may be misspelt. Offer the
   // closest spelling when it finds at least as much; when the query itself matched nothing, or
   // only some of its words, show the corrected results instead and say so.
-  if (auto better = spelling_correction(db, req.q)) {
+  if (auto better = spelling_correction(db, index.side(), req.q)) {
     SearchRequest alt = req;
     alt.q = *better;
-    SearchResponse corrected = run(db, alt, builder_.build(*better));
+    SearchResponse corrected = run(db, alt, builder_.build(*better, expand));
+    corrected.shards = res.shards;
     if (corrected.total > 0 && corrected.total >= res.total) {
       res.did_you_mean = *better;
       if (res.total == 0 || res.relaxed) {
@@ -200,7 +252,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   }
 }
 
-std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, const std::string& q) const {
+std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, Xapian::Database& side, const std::string& q) const {
   // Each word of the query that the index lacks, replaced in place by what the user meant:
   // the same keys in the other keyboard layout (dhvms → 오픈, ㅡㄴ → ms), or the closest
   // spelling in the index, at most one jamo off for short words and two for long ones
@@ -218,7 +270,7 @@ std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, c
     if (better.empty()) {
       size_t chars = 0;
       for (unsigned char c : t.term) chars += (c & 0xC0) != 0x80;
-      std::string s = db.get_spelling_suggestion(t.term, 2);
+      std::string s = side.get_spelling_suggestion(t.term, 2);  // remote shards have no spelling table
       if (!s.empty() && jamo_distance(s, t.term) <= (chars <= 3 ? 1u : 2u)) better = s;
     }
     if (better.empty()) continue;
@@ -231,93 +283,107 @@ std::optional<std::string> Searcher::spelling_correction(Xapian::Database& db, c
 }
 
 std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit) const {
-  std::vector<Suggestion> out;
   Tokens tokens = analyzer_->analyze(text);
   const Token* last = nullptr;
   for (const Token& t : tokens)
     if (t.type == TokenType::Word) last = &t;
   size_t text_end = text.find_last_not_of(" \t");
-  if (!last || text_end == std::string::npos || last->end < text_end + 1) return out;  // nothing to complete
+  if (!last || text_end == std::string::npos || last->end < text_end + 1) return {};  // nothing to complete
   const std::string prefix = last->term;
   const std::string head = text.substr(0, last->start);
-  Lease db = acquire();
+  return with_index([&](Lease& db) {
+    std::vector<Suggestion> out;
+    Xapian::Database& side = db.index().side();  // the vocabulary: remote shards have no synonym table
 
-  // Words that complete the prefix, most frequent first: terms that start with it, and from the
-  // vocabulary (title words, words articles repeat) those whose jamo start with its jamo, so a
-  // half-typed syllable completes (마이크로솦, 슐레ㅇ), and those whose initial consonants start
-  // with a 초성 prefix (ㅁㅇㅋ). Latin typed in the wrong layout is read as Hangul (dhvms → 오픈).
-  std::map<std::string, Xapian::doccount> words;
-  auto add_terms = [&](const std::string& p) {
-    size_t scanned = 0;
-    for (auto t = db->allterms_begin(p); t != db->allterms_end(p) && scanned < 2000; ++t, ++scanned) words[*t] = t.get_termfreq();
-  };
-  auto add_vocabulary = [&](const std::string& key_prefix) {
-    size_t scanned = 0;
-    for (auto k = db->synonym_keys_begin(key_prefix); k != db->synonym_keys_end(key_prefix) && scanned < 500; ++k, ++scanned)
-      for (auto w = db->synonyms_begin(*k); w != db->synonyms_end(*k); ++w) words[*w] = db->get_termfreq(*w);
-  };
-  add_terms(prefix);
-  if (is_choseong_only(prefix)) add_vocabulary(std::string(kChoseongKey) + prefix);
-  if (std::string j = to_jamo(prefix); j != prefix || !choseong(prefix).empty()) add_vocabulary(std::string(kJamoKey) + j);
-  if (std::string h = qwerty_to_hangul(prefix); !h.empty()) {
-    add_terms(h);
-    add_vocabulary(std::string(kJamoKey) + to_jamo(h));
-  }
-  std::vector<std::pair<Xapian::doccount, std::string>> ranked;
-  for (const auto& [w, freq] : words) ranked.emplace_back(freq, w);
-  std::sort(ranked.begin(), ranked.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-  for (const auto& [freq, w] : ranked) {
-    if (out.size() >= (limit + 1) / 2) break;
-    out.push_back(Suggestion{head + w, "term", ""});
-  }
+    // Words that complete the prefix, most frequent first: terms that start with it, and from the
+    // vocabulary (title words, words articles repeat) those whose jamo start with its jamo, so a
+    // half-typed syllable completes (마이크로솦, 슐레ㅇ), and those whose initial consonants start
+    // with a 초성 prefix (ㅁㅇㅋ). Latin typed in the wrong layout is read as Hangul (dhvms → 오픈).
+    std::map<std::string, Xapian::doccount> words;
+    auto add_terms = [&](const std::string& p) {
+      size_t scanned = 0;
+      for (auto t = db->allterms_begin(p); t != db->allterms_end(p) && scanned < 2000; ++t, ++scanned) words[*t] = t.get_termfreq();
+    };
+    auto add_vocabulary = [&](const std::string& key_prefix) {
+      size_t scanned = 0;
+      for (auto k = side.synonym_keys_begin(key_prefix); k != side.synonym_keys_end(key_prefix) && scanned < 500; ++k, ++scanned)
+        for (auto w = side.synonyms_begin(*k); w != side.synonyms_end(*k); ++w) words[*w] = db->get_termfreq(*w);
+    };
+    add_terms(prefix);
+    if (is_choseong_only(prefix)) add_vocabulary(std::string(kChoseongKey) + prefix);
+    if (std::string j = to_jamo(prefix); j != prefix || !choseong(prefix).empty()) add_vocabulary(std::string(kJamoKey) + j);
+    if (std::string h = qwerty_to_hangul(prefix); !h.empty()) {
+      add_terms(h);
+      add_vocabulary(std::string(kJamoKey) + to_jamo(h));
+    }
+    std::vector<std::pair<Xapian::doccount, std::string>> ranked;
+    for (const auto& [w, freq] : words) ranked.emplace_back(freq, w);
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    for (const auto& [freq, w] : ranked) {
+      if (out.size() >= (limit + 1) / 2) break;
+      out.push_back(Suggestion{head + w, "term", ""});
+    }
 
-  // Titles: the words before the prefix, and a title word starting with it (or one of the
-  // completions above, for half-typed and 초성 prefixes).
-  using Q = Xapian::Query;
-  const std::string s(field("title").prefix);
-  std::vector<Q> title_words{Q(Q::OP_WILDCARD, s + prefix, 50)};
-  for (size_t i = 0; i < ranked.size() && i < 3; ++i) title_words.emplace_back(s + ranked[i].second);
-  Q q(Q::OP_OR, title_words.begin(), title_words.end());
-  ParsedQuery before = builder_.build(head);
-  if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
-  Xapian::Enquire enquire(*db);
-  enquire.set_query(q);
-  Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
-  for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
-    nlohmann::json a = nlohmann::json::parse(it.get_document().get_data());
-    out.push_back(Suggestion{a.value("title", ""), "title", a.value("id", "")});
-  }
-  return out;
+    // Titles: the words before the prefix, and a title word starting with it (or one of the
+    // completions above, for half-typed and 초성 prefixes).
+    using Q = Xapian::Query;
+    const std::string s(field("title").prefix);
+    const Xapian::Database* expand = source_.sharded() ? &*db : nullptr;  // wildcards as in one database
+    std::vector<Q> title_words{wildcard_query(s + prefix, 50, expand)};
+    for (size_t i = 0; i < ranked.size() && i < 3; ++i) title_words.emplace_back(s + ranked[i].second);
+    Q q(Q::OP_OR, title_words.begin(), title_words.end());
+    ParsedQuery before = builder_.build(head, expand);
+    if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
+    Xapian::Enquire enquire(*db);
+    enquire.set_query(q);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+    for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
+      nlohmann::json a = nlohmann::json::parse(it.get_document().get_data());
+      out.push_back(Suggestion{a.value("title", ""), "title", a.value("id", "")});
+    }
+    return out;
+  });
 }
 
 std::optional<nlohmann::json> Searcher::article(const std::string& id) const {
-  Lease db = acquire();
-  auto docid = find_document(*db, boolean_term(field("id").prefix, id));
-  if (!docid) return std::nullopt;
-  Xapian::Document doc = db->get_document(*docid);
-  nlohmann::json a = nlohmann::json::parse(doc.get_data());
-  auto brief = [&](Xapian::docid d) {
-    nlohmann::json other = nlohmann::json::parse(db->get_document(d).get_data());
-    return nlohmann::json{{"id", other.value("id", "")}, {"title", other.value("title", "")}, {"stub", other.value("stub", false)}};
-  };
+  std::optional<ShardHealth> health;
+  auto found = with_index([&](Lease& db) {
+    health = db.index().health();
+    auto docid = find_document(*db, boolean_term(field("id").prefix, id));
+    if (!docid) return std::optional<nlohmann::json>();
+    Xapian::Document doc = db->get_document(*docid);
+    nlohmann::json a = nlohmann::json::parse(doc.get_data());
+    auto brief = [&](Xapian::docid d) {
+      nlohmann::json other = nlohmann::json::parse(db->get_document(d).get_data());
+      return nlohmann::json{{"id", other.value("id", "")}, {"title", other.value("title", "")}, {"stub", other.value("stub", false)}};
+    };
 
-  for (auto& r : a["related"]) {
-    RelatedStory story{r.value("title", ""), r.value("url", "")};
-    std::optional<Xapian::docid> target = resolve_link(*db, *analyzer_, story);
-    nlohmann::json b = target ? brief(*target) : nlohmann::json{{"id", nullptr}, {"stub", true}};
-    r["id"] = b["id"];
-    r["stub"] = b["stub"];
-  }
+    for (auto& r : a["related"]) {
+      RelatedStory story{r.value("title", ""), r.value("url", "")};
+      std::optional<Xapian::docid> target = resolve_link(*db, *analyzer_, story);
+      nlohmann::json b = target ? brief(*target) : nlohmann::json{{"id", nullptr}, {"stub", true}};
+      r["id"] = b["id"];
+      r["stub"] = b["stub"];
+    }
 
-  nlohmann::json inlinks = nlohmann::json::array();
-  const std::string xl(kLinkedFromPrefix);
-  Xapian::TermIterator t = doc.termlist_begin();
-  for (t.skip_to(xl); t != doc.termlist_end() && (*t).compare(0, xl.size(), xl) == 0; ++t) {
-    if (auto from = find_document(*db, boolean_term(field("id").prefix, (*t).substr(xl.size())))) inlinks.push_back(brief(*from));
-  }
-  a["linked_from"] = std::move(inlinks);
-  return a;
+    // Inlinks are not stored on the article: whoever links to it carries XR + one of its keys,
+    // so linking never rewrites the target and deleting a linker removes its link.
+    nlohmann::json inlinks = nlohmann::json::array();
+    std::set<Xapian::docid> seen{*docid};
+    for (const std::string& key : link_keys(*analyzer_, a.value("title", ""), a.value("url", ""))) {
+      const std::string xr = std::string(field("related").prefix) + key;
+      for (auto p = db->postlist_begin(xr); p != db->postlist_end(xr); ++p)
+        if (seen.insert(*p).second) inlinks.push_back(brief(*p));
+    }
+    a["linked_from"] = std::move(inlinks);
+    return std::optional<nlohmann::json>(std::move(a));
+  });
+  // Not on the shards that answered: it may be on one that did not, which is no "no such article".
+  if (!found && health && !health->failed.empty())
+    throw Xapian::NetworkError("article '" + id + "' is on none of the shards that answered; " +
+                               std::to_string(health->failed.size()) + " did not");
+  return found;
 }
 
 }  // namespace sosik

@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "query.h"
+#include "shards.h"
 
 namespace sosik {
 
@@ -53,6 +54,7 @@ struct SearchResponse {
   std::optional<std::string> did_you_mean;  // a spelling that finds more
   bool corrected = false;      // the hits are for did_you_mean (the query itself found nothing)
   bool cached = false;         // answered from the cache (same request, same index revision)
+  std::optional<ShardHealth> shards;  // a sharded index (stub file): which shards answered
   std::vector<Hit> hits;
   std::map<std::string, std::vector<FacetValue>> facets;
 };
@@ -65,10 +67,14 @@ struct Suggestion {
 
 class Searcher {
  public:
+  static constexpr size_t kDefaultCacheSize = 1024;
   // Throws Xapian::DatabaseOpeningError (naming the path) when there is no index there.
   // `cache_size`: responses kept for repeated requests (0 = no cache).
+  // `path` may be a stub file listing shards (shards.h): `shard_options` then say where the side
+  // index is and how long a remote shard may take.
   Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, QueryOptions options = {},
-           std::shared_ptr<const AliasTable> aliases = nullptr, size_t cache_size = 1024);
+           std::shared_ptr<const AliasTable> aliases = nullptr, size_t cache_size = kDefaultCacheSize,
+           ShardOptions shard_options = {});
 
   SearchResponse search(const SearchRequest& req) const;
 
@@ -87,17 +93,20 @@ class Searcher {
   const Analyzer& analyzer() const { return *analyzer_; }
 
  private:
-  class Lease;  // a pooled Database, returned on destruction
+  class Lease;  // a pooled IndexHandle, returned on destruction
   Lease acquire() const;
+  template <typename F>
+  auto with_index(F&& f) const;  // f(Lease&), again without a shard that stopped answering
   SearchResponse run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const;
-  SearchResponse search_uncached(Xapian::Database& db, const SearchRequest& req) const;
-  std::optional<std::string> spelling_correction(Xapian::Database& db, const std::string& q) const;
+  SearchResponse search_uncached(IndexHandle& index, const SearchRequest& req) const;
+  std::optional<std::string> spelling_correction(Xapian::Database& db, Xapian::Database& side, const std::string& q) const;
 
   std::string path_;
+  mutable IndexSource source_;
   std::shared_ptr<const Analyzer> analyzer_;
   QueryBuilder builder_;
   mutable std::mutex mu_;
-  mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+  mutable std::vector<std::unique_ptr<IndexHandle>> pool_;
   mutable RevisionCache<SearchResponse> cache_;
 };
 

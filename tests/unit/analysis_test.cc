@@ -149,5 +149,14 @@ TEST(Analysis, OffsetsAndPositionsOnRandomInput) {
   }
 }
 
+// Found by fuzz/analyzer_fuzz.cc: characters that normalise to nothing (U+3164 HANGUL FILLER,
+// U+115F/U+1160 jamo fillers) gave empty terms, which Xapian rejects: the indexer gave up.
+TEST(Analysis, CharactersThatNormaliseToNothingGiveNoTerm) {
+  for (const char* text : {"\u3164핀AI", "핀\u3164AI", "\u3164", "오픈AI\u3164를", "\u115F\u1160 데이터", "A\u3164B"}) {
+    for (const Token& t : analyzer().analyze(text)) EXPECT_FALSE(t.term.empty()) << "'" << text << "': an empty term at " << t.start;
+  }
+  EXPECT_TRUE(word_terms("\u3164핀AI").count("핀")) << join(word_terms("\u3164핀AI"));
+}
+
 }  // namespace
 }  // namespace sosik

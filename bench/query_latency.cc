@@ -1,0 +1,87 @@
+// query-latency: in-process query latency of sosik (the library searchd serves from), per query.
+//   query-latency --db DIR --queries FILE [--limit 10] [--warmup 1] [--repeat 1] [--snippets on|off|both]
+// Runs every query of FILE (bench/gen_corpus.py --queries: `kind<TAB>query` lines) through
+// sosik::Searcher::search exactly as GET /api/search?q=… does (default request: relevance order,
+// spelling on, no filters or facets), `limit` hits, with snippets built and without. One
+// untimed warm-up pass first (page cache warm), then the timed passes. Prints JSON: p50/p90/p99
+// overall and per query kind, for each snippet mode.
+// TODO(issue 8): when the Searcher gains a result cache, time a repeated pass as "cached".
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "latency.h"
+#include "search/searcher.h"
+
+namespace {
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "query-latency: " << message
+            << "\nusage: query-latency --db DIR --queries FILE [--limit N] [--warmup N] [--repeat N] "
+               "[--snippets on|off|both]\n";
+  std::exit(2);
+}
+size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
+  char* end = nullptr;
+  unsigned long n = std::strtoul(v.c_str(), &end, 10);
+  if (v.empty() || *end || v[0] == '-' || (!allow_zero && n == 0)) usage_error(name + " expects a number, got '" + v + "'");
+  return n;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string db, queries_path, snippets = "both";
+  size_t limit = 10;
+  int warmup = 1, repeat = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--db") db = value();
+    else if (arg == "--queries") queries_path = value();
+    else if (arg == "--limit") limit = to_count(arg, value());
+    else if (arg == "--warmup") warmup = static_cast<int>(to_count(arg, value(), true));
+    else if (arg == "--repeat") repeat = static_cast<int>(to_count(arg, value()));
+    else if (arg == "--snippets") snippets = value();
+    else usage_error("unknown argument '" + arg + "'");
+  }
+  if (db.empty() || queries_path.empty()) usage_error("--db and --queries are required");
+  if (snippets != "on" && snippets != "off" && snippets != "both") usage_error("--snippets is on, off or both");
+  try {
+    auto queries = bench::read_queries(queries_path);
+    auto t0 = std::chrono::steady_clock::now();
+    auto analyzer = sosik::Analyzer::korean();
+    sosik::Searcher searcher(db, analyzer);
+    double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::ordered_json out = {{"system", "sosik"}, {"db", db}, {"documents", searcher.document_count()},
+                                  {"queries", queries.size()}, {"limit", limit}, {"open_ms", open_ms}};
+    for (bool with_snippets : {true, false}) {
+      if (snippets == (with_snippets ? "off" : "on")) continue;
+      auto search = [&](const std::string& text) -> size_t {
+        sosik::SearchRequest req;
+        req.q = text;
+        req.limit = limit;
+        req.snippets = with_snippets;
+        try {
+          return searcher.search(req).hits.size();
+        } catch (const Xapian::Error& e) {
+          throw std::runtime_error(e.get_description());
+        }
+      };
+      out[with_snippets ? "snippets_on" : "snippets_off"] = bench::measure(queries, warmup, repeat, search);
+    }
+    std::cout << out.dump() << std::endl;
+    return 0;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "query-latency: " << db << ": " << e.get_description() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "query-latency: " << e.what() << "\n";
+  }
+  return 1;
+}
