@@ -1,5 +1,7 @@
 #include "web.h"
 
+#include "search/snippet.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <chrono>
@@ -44,20 +46,7 @@ void set_page_headers(httplib::Response& res) {
 }
 
 // Percent-encodes a URL query value or path segment (everything but RFC 3986 unreserved).
-std::string encode_component(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string encode_component(std::string_view s) { return percent_encode(s); }
 
 std::string article_url(std::string_view id) { return "/articles/" + encode_component(id); }
 
@@ -589,21 +578,7 @@ void get_static(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
-std::string escape_html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view s) { return html_escape(s); }
 
 std::vector<std::string> register_web_routes(httplib::Server& http, std::shared_ptr<const Searcher> searcher, Metrics& metrics) {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;

@@ -1,6 +1,7 @@
 #include "snippet.h"
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 namespace sosik {
@@ -31,6 +32,21 @@ std::string html_escape(std::string_view s) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
       default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
     }
   }
   return out;

@@ -19,4 +19,8 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
 
 std::string html_escape(std::string_view s);
 
+// Percent-encodes a URL query value or path segment: everything but RFC 3986's unreserved
+// characters (A-Z a-z 0-9 - _ . ~).
+std::string percent_encode(std::string_view s);
+
 }  // namespace sosik

@@ -10,6 +10,8 @@
 #include <fstream>
 
 #include <xapian.h>
+
+#include "search/snippet.h"
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -188,20 +190,7 @@ Searchd::Reply Searchd::get(const std::string& path) const {
   return r;
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string url_encode(const std::string& s) { return percent_encode(s); }
 
 std::string source_path(const std::string& relative) { return std::string(SOSIK_SOURCE_DIR) + "/" + relative; }
 
