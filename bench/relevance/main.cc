@@ -48,7 +48,8 @@ struct Options {
 const char* kUsage =
     "usage: relevance [--dataset korquad|news|news-keywords|all] [--systems a,b,...] [--max-queries N]\n"
     "                 [--data-dir DIR] [--work-dir DIR] [--out-dir DIR] [--smoke]\n"
-    "systems: xapian-ngram-and, xapian-ngram-or, bigram-bm25, sosik (default: all)\n";
+    "systems: xapian-ngram-and, xapian-ngram-or, bigram-bm25, sosik (default: all);\n"
+    "         sosik:NAME=VALUE:... is sosik with query options changed (QueryOptions in core/search/query.h)\n";
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -102,7 +103,8 @@ Options parse_options(int argc, char** argv) {
       o.systems = split_list(next());
       const auto& known = bench::all_system_names();
       for (const auto& s : o.systems)
-        if (std::find(known.begin(), known.end(), s) == known.end()) throw UsageError("unknown system '" + s + "'");
+        if (std::find(known.begin(), known.end(), s) == known.end() && s.rfind("sosik:", 0) != 0)
+          throw UsageError("unknown system '" + s + "'");
       if (o.systems.empty()) throw UsageError("--systems is empty");
     } else if (arg == "--dataset") {
       std::string v = next();
@@ -347,7 +349,7 @@ int run(const Options& o) {
 
   Progress progress;
   std::shared_ptr<const sosik::Analyzer> analyzer;
-  if (std::find(o.systems.begin(), o.systems.end(), "sosik") != o.systems.end()) {
+  if (std::any_of(o.systems.begin(), o.systems.end(), [](const std::string& s) { return s.rfind("sosik", 0) == 0; })) {
     progress.status("loading the sosik analyzer");
     analyzer = sosik::Analyzer::korean();  // loaded once: its ~0.3 s is not part of any index build
   }

@@ -111,7 +111,8 @@ class BigramBm25 : public XapianSystem {
 // The project's library through its public API only, so a change to it moves this number.
 class Sosik : public RetrievalSystem {
  public:
-  explicit Sosik(std::shared_ptr<const sosik::Analyzer> analyzer) : analyzer_(std::move(analyzer)) {
+  Sosik(std::shared_ptr<const sosik::Analyzer> analyzer, sosik::QueryOptions options)
+      : analyzer_(std::move(analyzer)), options_(options) {
     if (!analyzer_) throw std::invalid_argument("the sosik system needs an Analyzer");
   }
 
@@ -129,7 +130,7 @@ class Sosik : public RetrievalSystem {
       writer.commit();
     }
     // The product's configuration: aliases from schemas/aliases.json included.
-    searcher_ = std::make_unique<sosik::Searcher>(dir.string(), analyzer_, sosik::QueryOptions{},
+    searcher_ = std::make_unique<sosik::Searcher>(dir.string(), analyzer_, options_,
                                                   std::make_shared<sosik::AliasTable>(sosik::AliasTable::default_path(), analyzer_));
   }
 
@@ -157,6 +158,7 @@ class Sosik : public RetrievalSystem {
 
  private:
   std::shared_ptr<const sosik::Analyzer> analyzer_;
+  sosik::QueryOptions options_;
   std::unordered_map<std::string, size_t> index_by_id_;
   std::unique_ptr<sosik::Searcher> searcher_;
 };
@@ -168,11 +170,43 @@ const std::vector<std::string>& all_system_names() {
   return names;
 }
 
+bool set_query_option(sosik::QueryOptions& o, std::string_view name, std::string_view value) {
+  std::string v(value);
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || x < 0) return false;
+  if (name == "bigram_weight") o.bigram_weight = x;
+  else if (name == "bigram_bag_weight") o.bigram_bag_weight = x;
+  else if (name == "proximity_weight") o.proximity_weight = x;
+  else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
+  else if (name == "passage_weight") o.passage_weight = x;
+  else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
+  else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
+  else if (name == "alias_weight") o.alias_weight = x;
+  else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
+  else return false;
+  return true;
+}
+
 std::unique_ptr<RetrievalSystem> make_system(std::string_view name, std::shared_ptr<const sosik::Analyzer> analyzer) {
   if (name == "xapian-ngram-and") return std::make_unique<XapianNgram>(Xapian::Query::OP_AND);
   if (name == "xapian-ngram-or") return std::make_unique<XapianNgram>(Xapian::Query::OP_OR);
   if (name == "bigram-bm25") return std::make_unique<BigramBm25>();
-  if (name == "sosik") return std::make_unique<Sosik>(std::move(analyzer));
+  if (name == "sosik") return std::make_unique<Sosik>(std::move(analyzer), sosik::QueryOptions{});
+  // sosik:name=value:name=value… : the library with some query options changed (tuning runs).
+  if (name.rfind("sosik:", 0) == 0) {
+    sosik::QueryOptions options;
+    std::string_view rest = name.substr(6);
+    while (!rest.empty()) {
+      size_t colon = rest.find(':');
+      std::string_view item = rest.substr(0, colon);
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos || !set_query_option(options, item.substr(0, eq), item.substr(eq + 1)))
+        throw std::invalid_argument("bad option '" + std::string(item) + "' in system '" + std::string(name) + "'");
+    }
+    return std::make_unique<Sosik>(std::move(analyzer), options);
+  }
   throw std::invalid_argument("unknown system '" + std::string(name) + "'");
 }
 

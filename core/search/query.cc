@@ -201,7 +201,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     Tokens tokens = analyzer_->analyze(c.text);
     std::vector<WordForms> words = group_words(tokens);
     if (words.empty()) continue;
-    for (const auto& w : words) says_something = says_something || (!c.exclude && !w.interrogative);
+    for (const auto& w : words) {
+      says_something = says_something || (!c.exclude && !w.interrogative);
+      pq.question = pq.question || (!c.exclude && w.interrogative);
+    }
     clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words)});
   }
 
@@ -254,9 +257,12 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
         for (const auto& f : w.forms)
           if (f.size() < head.size()) head = f;
         heads.push_back(head);
+        pq.passage_words.push_back(head);
       }
     for (const Token& t : tokens)
-      if (t.type == TokenType::Bigram && prefix.empty()) bag.push_back(std::string(kBigramPrefix) + t.term);
+      if (t.type == TokenType::Bigram && prefix.empty()) {
+        bag.push_back(std::string(kBigramPrefix) + t.term);
+      }
     if (c.phrase && words.size() > 1) loose.push_back(clause);
     if (c.or_with_previous && !positives.empty())
       positives.back() = Q(Q::OP_OR, positives.back(), clause);
@@ -264,6 +270,8 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       positives.push_back(clause);
   }
 
+  size_t last = raw.find_last_not_of(" \t\r\n");
+  pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
   if (positives.empty()) {
     // Only filters or exclusions: everything that passes the filters (a browse).
     if (filters.empty()) return pq;

@@ -8,6 +8,7 @@
 #include "../index/document.h"
 #include "../index/writer.h"
 #include "../schema.h"
+#include "passage.h"
 #include "snippet.h"
 
 namespace sosik {
@@ -220,17 +221,39 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       // Facets count the whole match set, so every match is examined then; otherwise Xapian
       // counts at least a page beyond this one, so `total` is exact for small results.
       Xapian::doccount check = spies.empty() ? static_cast<Xapian::doccount>(req.offset + req.limit + 100) : db.get_doccount();
-      Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                           static_cast<Xapian::doccount>(req.limit), check);
+      // The top hits are re-ranked by passage evidence (passage.h), so they are fetched whole
+      // from the first; below rerank_depth the order is Xapian's, and pages never overlap.
+      const QueryOptions& opt = builder_.options();
+      bool rerank = req.sort == SortOrder::Relevance && opt.passage_weight > 0 && pq.question &&
+                    pq.passage_words.size() > 1 &&
+                    req.offset < opt.rerank_depth;
+      Xapian::doccount first = rerank ? 0 : static_cast<Xapian::doccount>(req.offset);
+      Xapian::doccount count = rerank ? std::max<Xapian::doccount>(opt.rerank_depth, static_cast<Xapian::doccount>(req.offset + req.limit))
+                                      : static_cast<Xapian::doccount>(req.limit);
+      Xapian::MSet mset = enquire.get_mset(first, count, std::max(check, count));
       if (mset.get_matches_upper_bound() == 0 && pq.strict && !relaxed) {
         res.relaxed = true;  // nothing has every word: fall back to any word
         continue;
       }
       res.total = mset.get_matches_estimated();
       res.total_is_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
+      std::vector<std::pair<double, Xapian::MSetIterator>> ranked;
+      for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it.get_weight(), it);
+      if (rerank) {
+        PassageQuery passage = passage_query(db, pq.passage_words);
+        size_t depth = std::min<size_t>(ranked.size(), opt.rerank_depth);
+        for (size_t i = 0; i < depth && !passage.empty(); ++i) {
+          std::string body = nlohmann::json::parse(ranked[i].second.get_document().get_data()).value("body", "");
+          ranked[i].first *= 1 + opt.passage_weight * passage_coverage(body, passage, opt.passage_window);
+        }
+        std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+        size_t from = std::min(ranked.size(), req.offset), to = std::min(ranked.size(), req.offset + req.limit);
+        ranked = std::vector(ranked.begin() + static_cast<std::ptrdiff_t>(from), ranked.begin() + static_cast<std::ptrdiff_t>(to));
+      }
+      for (auto& [score, it] : ranked) {
         Hit h;
-        h.score = it.get_weight();
+        h.score = score;
         h.article = nlohmann::json::parse(it.get_document().get_data());
         h.id = h.article.value("id", "");
         if (req.snippets)

@@ -14,6 +14,20 @@ using nlohmann::json;
 
 const char* kSeed = "000_1f698f136fdf8a36";
 
+// The same question words, once in one sentence and, more often, scattered over a text: BM25
+// alone ranks the scattered text first (more occurrences); a question asks for the sentence.
+std::string filler(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "그해 여름 날씨는 맑았고 사람들은 바다로 떠났다. ";
+  return s;
+}
+std::string together_body() { return filler(6) + "1932년 쇼와 천황은 관동군에 칙어를 내렸다. " + filler(6); }
+std::string scattered_body() {  // every pair of neighbouring words close, never all four
+  std::string s;
+  for (int i = 0; i < 2; ++i) s += "쇼와 천황. " + filler(4) + "천황과 관동군. " + filler(4) + "관동군의 칙어. " + filler(4);
+  return s;
+}
+
 class Korean : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -23,7 +37,9 @@ class Korean : public ::testing::Test {
                json({{"id", "hanja"}, {"title", "美 대선 앞두고 與野 공방"}, {"body", "美 대선을 앞두고 여야가 공방을 벌였다."}}).dump() + "\n" +
                json({{"id", "hangul"}, {"title", "미국 대선 토론회"}, {"body", "미국 대선 후보들이 토론회를 열었다."}}).dump() + "\n" +
                json({{"id", "nvidia"}, {"title", "NVIDIA 실적 발표"}, {"body", "NVIDIA가 분기 실적을 발표했다."}}).dump() + "\n" +
-               json({{"id", "spaced"}, {"title", "데이터 센터 전력 문제"}, {"body", "데이터 센터가 전력을 많이 쓴다."}}).dump() + "\n");
+               json({{"id", "spaced"}, {"title", "데이터 센터 전력 문제"}, {"body", "데이터 센터가 전력을 많이 쓴다."}}).dump() + "\n" +
+               json({{"id", "together"}, {"title", "만주사변과 일본"}, {"body", together_body()}}).dump() + "\n" +
+               json({{"id", "scattered"}, {"title", "만주사변과 일본"}, {"body", scattered_body()}}).dump() + "\n");
     CommandResult r = run_indexer(*dir_ / "db", {source_path("corpus"), *dir_ / "extra.jsonl"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     server_ = new Searchd(*dir_ / "db");
@@ -141,6 +157,28 @@ TEST(KoreanAliases, FileIsReloadedWhenItChanges) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   auto r = server.get("/api/search?q=Kakao");
   EXPECT_EQ(r.json["total"], 1) << r.body;
+}
+
+}  // namespace
+}  // namespace sosik::test
+
+namespace sosik::test {
+namespace {
+
+TEST_F(Korean, QuestionsRankTheSentenceThatHoldsTheirWords) {
+  // A question: its words together in one sentence outrank the same words scattered.
+  const std::string kQuestion = "쇼와 천황 관동군 칙어는 무엇인가?";
+  auto q = ids(search(kQuestion));
+  ASSERT_GE(q.size(), 2u) << join(q);
+  EXPECT_EQ(q[0], "together") << "passage rerank (core/search/passage.h): got " << join(q);
+  // Pages of a reranked list neither repeat nor skip a hit.
+  std::vector<std::string> paged;
+  for (int offset = 0; offset < 2; ++offset) {
+    auto r = server_->get("/api/search?limit=1&offset=" + std::to_string(offset) + "&q=" + url_encode(kQuestion));
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& h : r.json["hits"]) paged.push_back(h["id"]);
+  }
+  EXPECT_EQ(paged, std::vector<std::string>(q.begin(), q.begin() + 2)) << "paged: " << join(paged) << "; whole: " << join(q);
 }
 
 }  // namespace

@@ -1,0 +1,51 @@
+// Passage evidence (core/search/passage.h): tables of text → coverage of a query's words.
+#include <gtest/gtest.h>
+
+#include "search/passage.h"
+
+namespace sosik {
+namespace {
+
+// Words with equal idf, so coverage is the share of the words found together.
+PassageQuery words(std::vector<std::string> w) {
+  PassageQuery q;
+  q.words = std::move(w);
+  q.idf.assign(q.words.size(), 1.0);
+  q.total = static_cast<double>(q.words.size());
+  return q;
+}
+
+TEST(Passage, CoverageOfOneStretch) {
+  PassageQuery q = words({"관동군", "칙어", "쇼와"});
+  struct Case { const char* text; size_t window; double coverage; };
+  const Case cases[] = {
+      // Particles and endings attached: a text word holds a query word it contains.
+      {"쇼와 천황은 1932년 관동군에게 칙어를 내렸다.", 10, 1.0},
+      {"관동군이 진저우를 점령했다.", 10, 1.0 / 3},
+      {"아무 관계 없는 글.", 10, 0.0},
+      {"", 10, 0.0},
+      // The words far apart: no window of 3 words holds more than one of them.
+      {"쇼와 가 나 다 라 관동군 마 바 사 아 칙어", 3, 1.0 / 3},
+      {"쇼와 가 나 다 라 관동군 마 바 사 아 칙어", 20, 1.0},
+      // Punctuation and other scripts separate words; compounds hold their parts.
+      {"(쇼와)·관동군·칙어", 3, 1.0},
+  };
+  for (const auto& c : cases)
+    EXPECT_DOUBLE_EQ(passage_coverage(c.text, q, c.window), c.coverage) << "text: " << c.text << ", window " << c.window;
+}
+
+TEST(Passage, RareWordsCountMore) {
+  PassageQuery q;
+  q.words = {"천황", "칙어"};
+  q.idf = {1.0, 3.0};
+  q.total = 4.0;
+  EXPECT_DOUBLE_EQ(passage_coverage("칙어를 내렸다", q, 10), 0.75);
+  EXPECT_DOUBLE_EQ(passage_coverage("천황이 말했다", q, 10), 0.25);
+  // Latin words match case-insensitively (the query is normalised to lower case).
+  PassageQuery latin = words({"gpt", "오픈ai"});
+  EXPECT_DOUBLE_EQ(passage_coverage("OpenAI가 만든 GPT는 오픈AI의 모델", latin, 10), 1.0);
+  EXPECT_DOUBLE_EQ(passage_coverage("무엇이든", words({}), 10), 0.0);
+}
+
+}  // namespace
+}  // namespace sosik
