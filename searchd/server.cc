@@ -314,12 +314,36 @@ void SearchServer::get_suggest(const httplib::Request& req, httplib::Response& r
   write_json(res, 200, {{"query", q}, {"suggestions", list}});
 }
 
+// "ok"; for a stub, "degraded" while some shard does not answer: still 200, since searches are
+// answered (from the shards that do) and every front machine reads the same shards, so a load
+// balancer that dropped fronts on a non-200 would turn one shard down into no search at all.
+// Alert on "status" or on /metrics' sosik_shards_answered < sosik_shards. No shard answering is
+// "unavailable", 503. docs/scale-out.md.
 void SearchServer::get_healthz(const httplib::Request&, httplib::Response& res) {
-  write_json(res, 200, {{"status", "ok"}, {"documents", searcher_->document_count()}});
+  IndexHealth h = searcher_->health();
+  json body = {{"status", "ok"}, {"documents", h.documents}};
+  int status = 200;
+  if (h.shards) {
+    json shards = to_json(*h.shards);
+    shards["ok"] = h.answered;
+    body["shards"] = std::move(shards);
+    if (h.shards->answered == 0) {
+      body["status"] = "unavailable";
+      status = 503;
+    } else if (!h.shards->failed.empty()) {
+      body["status"] = "degraded";
+    }
+  }
+  write_json(res, status, body);
 }
 
 void SearchServer::get_metrics(const httplib::Request&, httplib::Response& res) {
-  std::map<std::string, double> gauges = {{"sosik_index_documents", static_cast<double>(searcher_->document_count())}};
+  IndexHealth h = searcher_->health();
+  std::map<std::string, double> gauges = {{"sosik_index_documents", static_cast<double>(h.documents)}};
+  if (h.shards) {  // a stub: alert when fewer answer than are listed
+    gauges["sosik_shards"] = static_cast<double>(h.shards->total);
+    gauges["sosik_shards_answered"] = static_cast<double>(h.shards->answered);
+  }
   if (auto t = searcher_->committed_at()) gauges["sosik_index_age_seconds"] = static_cast<double>(std::time(nullptr) - *t);
   res.set_content(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
 }

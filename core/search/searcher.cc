@@ -94,6 +94,28 @@ Xapian::doccount Searcher::document_count() const {
   return with_index([](Lease& db) { return db->get_doccount(); });
 }
 
+IndexHealth Searcher::health() const {
+  IndexHealth h;
+  try {
+    with_index([&](Lease& db) {
+      h.documents = db->get_doccount();
+      h.shards = db.index().health();
+      return 0;
+    });
+  } catch (const Xapian::DatabaseOpeningError&) {
+    if (!source_.sharded()) throw;
+    h.documents = 0;
+    h.shards = ShardHealth{};  // no shard answered: every one failed
+    h.shards->failed = source_.lines();
+    h.shards->total = h.shards->failed.size();
+    return h;
+  }
+  if (h.shards)
+    for (const auto& line : source_.lines())
+      if (std::find(h.shards->failed.begin(), h.shards->failed.end(), line) == h.shards->failed.end()) h.answered.push_back(line);
+  return h;
+}
+
 std::optional<int64_t> Searcher::committed_at() const {
   // The side index's, for shards: it is committed after every shard.
   std::string v = with_index([](Lease& db) { return db.index().side().get_metadata(std::string(kCommittedAtKey)); });

@@ -436,6 +436,60 @@ TEST_F(Shards, AShardThatNeverAnswersCostsOneTimeoutNotAHang) {
   close(hole);
 }
 
+// /healthz, /metrics and the search page say which shards answer, over HTTP with a shard killed.
+TEST_F(Shards, HealthAndTheSearchPageSayWhichShardsAnswered) {
+  Daemon a = tcpsrv(*dir_ / "sharded/shard-00"), b = tcpsrv(*dir_ / "sharded/shard-01");
+  fs::create_directories(*dir_ / "health");
+  write_file(*dir_ / "health/remote.stub", remote_line(a) + "\n" + remote_line(b) + "\n");
+  Searchd server(*dir_ / "health/remote.stub", {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "1500"});
+  const std::string page = "/?q=" + url_encode("오픈AI");
+
+  auto ok = server.get("/healthz");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json["status"], "ok") << ok.body;
+  EXPECT_EQ(ok.json["documents"], get(*single_, "/healthz")["documents"]) << ok.body;
+  EXPECT_EQ(ok.json["shards"], json({{"total", 2}, {"answered", 2}, {"ok", {remote_line(a), remote_line(b)}}, {"failed", json::array()}}));
+  validate("healthz-response", ok.json);
+  EXPECT_NE(server.get(page).body.find("샤드 2개 모두 응답"), std::string::npos) << "the page says every shard answered";
+  EXPECT_EQ(get(*single_, "/healthz").count("shards"), 0u) << "one database has no shards";
+  EXPECT_EQ(single_->get(page).body.find("샤드"), std::string::npos) << "nor does its page mention any";
+
+  b.stop();
+  auto down = server.get("/healthz");
+  EXPECT_EQ(down.status, 200) << "degraded, still serving (docs/scale-out.md): " << down.body;
+  EXPECT_EQ(down.json["status"], "degraded") << down.body;
+  EXPECT_EQ(down.json["shards"], json({{"total", 2}, {"answered", 1}, {"ok", {remote_line(a)}}, {"failed", {remote_line(b)}}}));
+  EXPECT_LT(down.json["documents"].get<int>(), ok.json["documents"].get<int>()) << down.body;
+  validate("healthz-response", down.json);
+  auto html = server.get(page);
+  EXPECT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("class=\"notice shards-degraded\" role=\"alert\""), std::string::npos) << html.body.substr(0, 3000);
+  EXPECT_NE(html.body.find("2개 중 1개만 응답"), std::string::npos) << html.body.substr(0, 3000);
+  EXPECT_NE(html.body.find("응답 없음: <code>" + remote_line(b) + "</code>"), std::string::npos) << "names the shard that is down";
+  EXPECT_NE(html.body.find("응답: <code>" + remote_line(a) + "</code>"), std::string::npos) << "and the one that answered";
+  auto metrics = server.get("/metrics").body;
+  EXPECT_NE(metrics.find("sosik_shards 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("sosik_shards_answered 1\n"), std::string::npos) << metrics;
+
+  a.stop();
+  auto none = server.get("/healthz");
+  EXPECT_EQ(none.status, 503) << none.body;
+  EXPECT_EQ(none.json["status"], "unavailable") << none.body;
+  EXPECT_EQ(none.json["documents"], 0);
+  EXPECT_EQ(none.json["shards"]["answered"], 0) << none.body;
+  EXPECT_EQ(none.json["shards"]["failed"], json({remote_line(a), remote_line(b)})) << none.body;
+  validate("healthz-response", none.json);
+  EXPECT_EQ(server.get("/api/search?q=" + url_encode("오픈AI")).status, 503);
+
+  ASSERT_TRUE(a.restart() && b.restart()) << "xapian-tcpsrv did not come back";
+  json back;
+  for (auto t0 = Clock::now(); ms_since(t0) < 15000; std::this_thread::sleep_for(std::chrono::milliseconds(250))) {
+    back = server.get("/healthz").json;
+    if (back.is_object() && back["status"] == "ok") break;
+  }
+  EXPECT_EQ(back["status"], "ok") << "shards that come back are searched again (retried after 5 s): " << back;
+}
+
 // The same through the library, where the retry period is short enough to see a shard come back.
 TEST_F(Shards, SearcherSaysWhichShardsAnsweredAndTakesBackOneThatReturns) {
   Daemon a = tcpsrv(*dir_ / "sharded/shard-00"), b = tcpsrv(*dir_ / "sharded/shard-01");
