@@ -653,6 +653,111 @@ TEST(ShardedIndex, ByMonthUpdatesAndDeletesFindTheirShard) {
   EXPECT_EQ(ids_in(l.dir / "h/sosik.stub").count("api-07"), 0u);
 }
 
+// Writes over HTTP on a sharded index go to the shard the indexer would pick: the documents are
+// those one database given the same writes holds, each in the shard of its id.
+TEST(ShardedWrites, PostAndDeleteOverHttpGoToTheShardOfTheId) {
+  Layouts l;
+  const std::string token = "shard-write-token-0123456789abcdef";
+  write_file(l.dir / "token", token + "\n");
+  const std::string fixture = source_path("tests/fixtures/api/articles.jsonl");
+  ASSERT_EQ(l.index("sharded", {"--shards", "2"}, {fixture}).exit_code, 0);
+  ASSERT_EQ(l.index("single", {}, {fixture}).exit_code, 0);
+  Searchd sharded(l.dir / "sharded/sosik.stub", {"--write-token-file", l.dir / "token"});
+  Searchd single(l.dir / "single", {"--write-token-file", l.dir / "token"});
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+
+  // Ids for both shards; one article takes the place of the stub its link made.
+  std::vector<std::string> ids;
+  for (int i = 0; ids.size() < 4; ++i)
+    if (hash2_shard("w-" + std::to_string(i)) == (ids.size() % 2 ? "shard-01" : "shard-00")) ids.push_back("w-" + std::to_string(i));
+  const std::string body =
+      R"({"id":")" + ids[0] + R"(","title":"양자컴퓨터 상용화","body":"양자컴퓨터가 상용화 단계에 들어섰다.","published_at":"2024-11-02T09:00:00+09:00","related":[{"title":"양자 암호 표준 발표"}]})" "\n" +
+      R"({"id":")" + ids[1] + R"(","title":"양자 암호 표준 발표","body":"양자 암호 표준이 발표됐다.","published_at":"2024-11-03T09:00:00+09:00"})" "\n" +
+      R"({"id":")" + ids[2] + R"(","title":"양자 센서 연구","body":"양자 센서 연구가 활발하다."})" "\n" +
+      R"({"id":")" + ids[3] + R"(","title":"양자 소재","body":"양자 소재 시장이 커진다."})" "\n";
+  for (const Searchd* s : {&sharded, &single}) {
+    httplib::Client cli("127.0.0.1", s->port());
+    cli.set_read_timeout(30, 0);
+    auto post = cli.Post("/api/articles", auth, body, "application/x-ndjson");
+    ASSERT_TRUE(post);
+    ASSERT_EQ(post->status, 200) << post->body;
+    validate("write-response", json::parse(post->body));
+    EXPECT_EQ(json::parse(post->body)["indexed"], 4) << post->body;
+    auto del = cli.Delete("/api/articles/" + ids[3], auth);
+    ASSERT_TRUE(del);
+    EXPECT_EQ(del->status, 200) << del->body;
+    validate("write-response", json::parse(del->body));
+    auto again = cli.Delete("/api/articles/" + ids[3], auth);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 404) << again->body;
+    auto api = cli.Delete("/api/articles/api-07", auth);  // one the indexer wrote
+    ASSERT_TRUE(api);
+    EXPECT_EQ(api->status, 200) << api->body;
+  }
+  for (const auto& id : {ids[0], ids[1], ids[2]})
+    EXPECT_EQ(ids_in(l.dir / ("sharded/" + hash2_shard(id))).count(id), 1u) << id << " is not in the shard its id hashes to";
+  EXPECT_EQ(ids_in(l.dir / "sharded/sosik.stub").count(ids[3]), 0u);
+  EXPECT_EQ(ids_in(l.dir / "sharded/sosik.stub").count("api-07"), 0u);
+  EXPECT_EQ(dump_index(l.dir / "sharded/sosik.stub"), dump_index(l.dir / "single"))
+      << "the shards hold other documents than one database given the same writes";
+  json found = sharded.get("/api/search?limit=100&q=" + url_encode("양자")).json;
+  EXPECT_EQ(found["total"], 3) << found;
+  EXPECT_EQ(canonical(found), canonical(single.get("/api/search?limit=100&q=" + url_encode("양자")).json));
+  // The indexer finds each article where the write put it: indexing the same articles again
+  // replaces them in place and changes nothing.
+  auto before = dump_index(l.dir / "sharded/sosik.stub");
+  write_file(l.dir / "again.jsonl", body.substr(0, body.find(R"({"id":")" + ids[3])));
+  CommandResult rerun = l.index("sharded", {}, {l.dir / "again.jsonl"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.out.find("\"indexed\":3"), std::string::npos) << rerun.out;
+  EXPECT_EQ(dump_index(l.dir / "sharded/sosik.stub"), before) << "the indexer put an article written over HTTP elsewhere";
+}
+
+// A stub naming shards on other machines cannot be written through: 409 with the reason, and
+// reads go on.
+TEST(ShardedWrites, AStubOfRemoteShardsRefusesWritesSayingWhy) {
+  if (!have(kTcpSrv)) GTEST_SKIP() << kTcpSrv << " is missing";
+  Layouts l;
+  const std::string token = "shard-write-token-0123456789abcdef";
+  write_file(l.dir / "token", token + "\n");
+  ASSERT_EQ(l.index("sharded", {"--shards", "2"}, {source_path("tests/fixtures/api/articles.jsonl")}).exit_code, 0);
+  Daemon a = tcpsrv(l.dir / "sharded/shard-00"), b = tcpsrv(l.dir / "sharded/shard-01");
+  fs::create_directories(l.dir / "front");
+  write_file(l.dir / "front/news.stub", remote_line(a) + "\n" + remote_line(b) + "\n");
+  write_file(l.dir / "front/mixed.stub", "auto " + (l.dir / "sharded/shard-00") + "\n" + remote_line(b) + "\n");
+  write_file(l.dir / "front/hand.stub", "auto " + (l.dir / "sharded/shard-00") + "\nauto " + (l.dir / "sharded/shard-01") + "\n");
+  const httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  struct Case {
+    std::string stub, says;
+  };
+  const Case cases[] = {
+      {"front/news.stub", "lists shards on other machines ('" + remote_line(a) + "', '" + remote_line(b) + "')"},
+      {"front/mixed.stub", "lists shards on other machines ('" + remote_line(b) + "')"},
+      {"front/hand.stub", "is not the stub of a sharded index directory written by the indexer"},
+  };
+  auto before = dump_index(l.dir / "sharded/sosik.stub");
+  for (const auto& c : cases) {
+    Searchd server(l.dir / c.stub, {"--write-token-file", l.dir / "token", "--side", l.dir / "sharded/side"});
+    httplib::Client cli("127.0.0.1", server.port());
+    cli.set_read_timeout(30, 0);
+    auto post = cli.Post("/api/articles", auth, R"({"id":"r-1","title":"원격 쓰기","body":"원격 샤드에는 쓸 수 없다."})", "application/json");
+    ASSERT_TRUE(post) << c.stub;
+    EXPECT_EQ(post->status, 409) << c.stub << ": " << post->body;
+    json e = json::parse(post->body, nullptr, false);
+    EXPECT_EQ(e["error"]["code"], "shards_not_writable") << post->body;
+    EXPECT_NE(post->body.find(c.says), std::string::npos) << c.stub << ": " << post->body;
+    validate("error-response", e);
+    auto del = cli.Delete("/api/articles/api-01", auth);
+    ASSERT_TRUE(del);
+    EXPECT_EQ(del->status, 409) << c.stub << ": " << del->body;
+    auto unauthorised = cli.Post("/api/articles", R"({"id":"r-1","body":"x"})", "application/json");
+    ASSERT_TRUE(unauthorised);
+    EXPECT_EQ(unauthorised->status, 401) << "the token is checked first";
+    EXPECT_EQ(server.get("/api/articles/api-01").status, 200) << c.stub << ": reads go on";
+  }
+  EXPECT_EQ(dump_index(l.dir / "sharded/sosik.stub"), before) << "a refused write changed a shard";
+}
+
 TEST(ShardLayouts, NamesAndShardsAreStable) {
   // Routing must never change for a directory already written: these are fixed for good.
   struct Case {
