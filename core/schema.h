@@ -15,7 +15,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "3";
+inline constexpr std::string_view kSchemaVersion = "4";  // 4: the order key (kOrderSlot)
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 
 enum class FieldKind {
@@ -66,6 +66,11 @@ inline constexpr std::string_view kStubKeyPrefix = "XZ";  // a stub's URL or tit
 
 // Value slot holding the publication month as "YYYY-MM" (the month facet).
 inline constexpr Xapian::valueno kMonthSlot = 4;
+// Value slot holding each document's order key (document.h, order_key): publication time, then
+// external id. Results are sorted by it after relevance, and by it alone by date, so hits of equal
+// score come in the same order from one database and from any layout of shards (Xapian itself
+// would order them by docid, which sharding renumbers).
+inline constexpr Xapian::valueno kOrderSlot = 5;
 // Database metadata: Unix time of the last commit (searchd's index age).
 inline constexpr std::string_view kCommittedAtKey = "sosik.committed_at";
 

@@ -28,6 +28,8 @@ void usage(std::ostream& out) {
          "             requests with 'Authorization: Bearer TOKEN' (the file's first line; or set\n"
          "             SOSIK_WRITE_TOKEN). Off by default. Do not run the indexer on the same index\n"
          "             meanwhile: a write while it holds the index gets 503 index_locked.\n"
+         "             With --db DIR/sosik.stub (indexer --shards), each write goes to its shard;\n"
+         "             a stub of remote shards refuses writes (409 shards_not_writable).\n"
          "  --threads N            worker threads (default 8)\n"
          "  --max-connections N    open connections (default 512); beyond, the longest-waiting goes\n"
          "  --request-timeout S    seconds for a request to arrive, head and body (default 10)\n"
@@ -139,10 +141,6 @@ int main(int argc, char** argv) {
   } else if (env_token && *env_token) {
     token = env_token;
   }
-  if (token && is_stub_file(db)) {  // IndexWriter writes one database; shards need ShardedIndexWriter
-    std::cerr << "searchd: writes over HTTP need a single index, and " << db << " lists shards: index with 'indexer --db DIR'\n";
-    return 2;
-  }
   if (token && token->size() < kMinWriteTokenBytes) {
     std::cerr << "searchd: the write token must be at least " << kMinWriteTokenBytes << " bytes (e.g. openssl rand -hex 32)\n";
     return 2;
@@ -153,6 +151,9 @@ int main(int argc, char** argv) {
                                                Searcher::kDefaultCacheSize, shard_opts);
     std::optional<WriteAccess> writes;
     if (token) writes = WriteAccess{db, *token, analyzer};
+    if (token) {  // a stub of remote shards: reads are served, each write is refused saying why
+      if (std::string why = why_writes_refused(db); !why.empty()) std::cerr << "searchd: writes will be refused (409): " << why << "\n";
+    }
     SearchServer server(searcher, opts, writes);
     g_server = &server;
     std::signal(SIGINT, on_signal);

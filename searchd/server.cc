@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +12,9 @@
 
 #include "article.h"
 #include "formats.h"
+#include "index/sharded_writer.h"
 #include "index/writer.h"
+#include "search/shards.h"
 #include "schema.h"
 #include "web.h"
 
@@ -314,24 +317,96 @@ void SearchServer::get_suggest(const httplib::Request& req, httplib::Response& r
   write_json(res, 200, {{"query", q}, {"suggestions", list}});
 }
 
+// "ok"; for a stub, "degraded" while some shard does not answer: still 200, since searches are
+// answered (from the shards that do) and every front machine reads the same shards, so a load
+// balancer that dropped fronts on a non-200 would turn one shard down into no search at all.
+// Alert on "status" or on /metrics' sosik_shards_answered < sosik_shards. No shard answering is
+// "unavailable", 503. docs/scale-out.md.
 void SearchServer::get_healthz(const httplib::Request&, httplib::Response& res) {
-  write_json(res, 200, {{"status", "ok"}, {"documents", searcher_->document_count()}});
+  IndexHealth h = searcher_->health();
+  json body = {{"status", "ok"}, {"documents", h.documents}};
+  int status = 200;
+  if (h.shards) {
+    json shards = to_json(*h.shards);
+    shards["ok"] = h.answered;
+    body["shards"] = std::move(shards);
+    if (h.shards->answered == 0) {
+      body["status"] = "unavailable";
+      status = 503;
+    } else if (!h.shards->failed.empty()) {
+      body["status"] = "degraded";
+    }
+  }
+  write_json(res, status, body);
 }
 
 void SearchServer::get_metrics(const httplib::Request&, httplib::Response& res) {
-  std::map<std::string, double> gauges = {{"sosik_index_documents", static_cast<double>(searcher_->document_count())}};
+  IndexHealth h = searcher_->health();
+  std::map<std::string, double> gauges = {{"sosik_index_documents", static_cast<double>(h.documents)}};
+  if (h.shards) {  // a stub: alert when fewer answer than are listed
+    gauges["sosik_shards"] = static_cast<double>(h.shards->total);
+    gauges["sosik_shards_answered"] = static_cast<double>(h.shards->answered);
+  }
   if (auto t = searcher_->committed_at()) gauges["sosik_index_age_seconds"] = static_cast<double>(std::time(nullptr) - *t);
   res.set_content(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
 }
 
-// Runs `write` on an IndexWriter, one request at a time, and commits before answering: the next
+// What a write request writes to: one database (IndexWriter), or the shards of the indexer's
+// sharded directory (ShardedIndexWriter: each article to the shard the indexer would pick, by
+// the stable hash of its id or by its month, so later indexer runs find it there).
+class SearchServer::Writer {
+ public:
+  explicit Writer(const WriteAccess& w) {
+    if (is_stub_file(w.db_path))
+      many_ = std::make_unique<ShardedIndexWriter>(std::filesystem::path(w.db_path).parent_path().string(), std::nullopt, w.analyzer);
+    else
+      one_ = std::make_unique<IndexWriter>(w.db_path, w.analyzer);
+  }
+  void add(const Article& a) { one_ ? one_->add(a) : many_->add(a); }
+  bool remove(const std::string& id) { return one_ ? one_->remove(id) : many_->remove(id); }
+  void commit() { one_ ? one_->commit() : many_->commit(); }
+  const WriteStats& stats() const { return one_ ? one_->stats() : many_->stats(); }
+  Xapian::doccount documents() { return one_ ? one_->database().get_doccount() : many_->document_count(); }
+
+ private:
+  std::unique_ptr<IndexWriter> one_;
+  std::unique_ptr<ShardedIndexWriter> many_;
+};
+
+// Why writes over HTTP cannot go to the index at `path`, or "" when they can. A stub can be
+// written only when it is the indexer's own DIR/sosik.stub, every shard in DIR on this machine:
+// a shard served by xapian-tcpsrv cannot be written through it (Xapian's remote backend here is
+// read-only), and a stub written by hand says nothing of which shard an article belongs in.
+std::string why_not_writable(const std::string& path) {
+  if (!is_stub_file(path)) return "";
+  std::vector<StubEntry> entries = parse_stub(path);
+  std::string remote;
+  for (const auto& e : entries)
+    if (e.kind != StubEntry::Kind::Local) remote += (remote.empty() ? "'" : ", '") + e.line + "'";
+  if (!remote.empty())
+    return path + " lists shards on other machines (" + remote +
+           "): writes over HTTP need every shard on this machine. Write on the machine that holds the shards "
+           "(indexer --db DIR, or searchd with writes on DIR/sosik.stub there) and let xapian-replicate carry the changes";
+  const std::filesystem::path stub(path), dir = stub.parent_path();
+  if (stub.filename() != kStubFileName || !ShardedIndexWriter::existing_layout(dir.string()))
+    return path + " is not the stub of a sharded index directory written by the indexer (DIR/" + std::string(kStubFileName) +
+           " beside DIR/" + std::string(kSideIndexName) + "): which shard an article belongs in is unknown";
+  return "";
+}
+
+// Runs `write` on a Writer, one request at a time, and commits before answering: the next
 // search sees it. `write` returns the status and body. The index lock held by another writer (the
-// indexer) is 503 index_locked, with nothing written.
+// indexer) is 503 index_locked, with nothing written; an index that cannot be written over HTTP
+// (remote shards) is 409 shards_not_writable, saying why.
 template <typename F>
 void SearchServer::with_writer(httplib::Response& res, F&& write) {
   std::lock_guard lock(write_mu_);
+  if (std::string why = why_not_writable(writes_->db_path); !why.empty()) {
+    write_error(res, 409, "shards_not_writable", why);
+    return;
+  }
   try {
-    IndexWriter writer(writes_->db_path, writes_->analyzer);
+    Writer writer(*writes_);
     auto [status, body] = write(writer);
     writer.commit();
     write_json(res, status, body);
@@ -387,7 +462,7 @@ void SearchServer::post_article(const httplib::Request& req, httplib::Response& 
     return;
   }
   if (articles.empty()) throw BadRequest{"invalid_article", "the body holds no article"};
-  with_writer(res, [&](IndexWriter& w) {
+  with_writer(res, [&](Writer& w) {
     json ids = json::array();
     for (const Article& a : articles) {
       w.add(a);
@@ -395,17 +470,19 @@ void SearchServer::post_article(const httplib::Request& req, httplib::Response& 
     }
     const WriteStats& s = w.stats();
     return std::pair{200, json{{"indexed", s.indexed}, {"ids", ids}, {"stubs", s.stubs}, {"merged", s.merged},
-                               {"documents", w.database().get_doccount()}}};
+                               {"documents", w.documents()}}};
   });
 }
 
 void SearchServer::delete_article(const httplib::Request& req, httplib::Response& res) {
   if (!authorized(req.get_header_value("Authorization"))) return write_unauthorized(res);
   std::string id = req.matches[1];
-  with_writer(res, [&](IndexWriter& w) {
+  with_writer(res, [&](Writer& w) {
     if (!w.remove(id)) return std::pair{404, error_body("not_found", "no article with id '" + id + "'")};
-    return std::pair{200, json{{"deleted", id}, {"documents", w.database().get_doccount()}}};
+    return std::pair{200, json{{"deleted", id}, {"documents", w.documents()}}};
   });
 }
+
+std::string why_writes_refused(const std::string& db_path) { return why_not_writable(db_path); }
 
 }  // namespace sosik

@@ -32,6 +32,8 @@ struct ServerOptions {
 };
 
 // Writes over HTTP: POST /api/articles and DELETE /api/articles/{id}. Off unless a token is given;
+// `db_path` may be the indexer's DIR/sosik.stub (each article goes to its shard), not a stub of
+// remote shards (writes are then refused, 409 shards_not_writable).
 // every write request must carry "Authorization: Bearer TOKEN". Writes open the index for
 // writing only for the request, so the indexer can run between them, never during one (Xapian
 // allows one writer: a write while the indexer holds the lock gets 503 index_locked).
@@ -41,6 +43,10 @@ struct WriteAccess {
   std::shared_ptr<const Analyzer> analyzer;
 };
 constexpr size_t kMinWriteTokenBytes = 16;
+
+// Why writes over HTTP cannot go to the index at `db_path` (a stub listing remote shards, or one
+// the indexer did not write), or "" when they can.
+std::string why_writes_refused(const std::string& db_path);
 
 class SearchServer {
  public:
@@ -56,6 +62,7 @@ class SearchServer {
   void allow(const std::string& pattern, const std::string& methods);  // for 405's Allow header
   bool method_not_allowed(const httplib::Request& req, httplib::Response& res) const;
   bool authorized(std::string_view authorization) const;
+  class Writer;  // IndexWriter or ShardedIndexWriter
   template <typename F>
   void with_writer(httplib::Response& res, F&& write);
 

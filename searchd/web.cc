@@ -318,6 +318,30 @@ std::string facets_html(const PageQuery& p, const SearchResponse& r) {
   return out;
 }
 
+// For an index of shards (a stub): which shards answered this search. All of them, a quiet line;
+// not all, an alert naming the ones that did not (their articles are missing from the results).
+std::string shards_html(const SearchResponse& r, const Searcher& searcher) {
+  if (!r.shards) return "";
+  const ShardHealth& h = *r.shards;
+  auto names = [](const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += (out.empty() ? "" : ", ") + ("<code>" + escape_html(l) + "</code>");
+    return out;
+  };
+  if (h.failed.empty())
+    return "<p class=\"shards\" data-answered=\"" + std::to_string(h.answered) + "\" data-total=\"" + std::to_string(h.total) +
+           "\">샤드 " + std::to_string(h.total) + "개 모두 응답</p>\n";
+  std::vector<std::string> answered;
+  for (const auto& line : searcher.shard_lines())
+    if (std::find(h.failed.begin(), h.failed.end(), line) == h.failed.end()) answered.push_back(line);
+  std::string out = "<p class=\"notice shards-degraded\" role=\"alert\" data-answered=\"" + std::to_string(h.answered) +
+                    "\" data-total=\"" + std::to_string(h.total) + "\">샤드 " + std::to_string(h.total) + "개 중 " +
+                    std::to_string(h.answered) + "개만 응답해, 응답하지 않은 샤드의 기사는 결과에 없습니다.<br>응답 없음: " +
+                    names(h.failed);
+  if (!answered.empty()) out += "<br>응답: " + names(answered);
+  return out + "</p>\n";
+}
+
 std::string active_filters_html(const PageQuery& p) {
   if (!p.filtered()) return "";
   std::string out = "<p class=\"filters\"><span>필터:</span> ";
@@ -420,6 +444,7 @@ void get_page(const Searcher& searcher, const httplib::Request& req, httplib::Re
     if (searching) main += sort_html(p);
     main += "</div>\n";
   }
+  main += shards_html(r, searcher);
   main += active_filters_html(p);
   if (r.corrected && r.did_you_mean) {
     PageQuery original = p;

@@ -106,6 +106,16 @@ std::vector<std::string> link_keys(const Analyzer& analyzer, std::string_view ti
 
 std::string stub_key(const std::string& key) { return std::string(kStubKeyPrefix) + key; }
 
+std::string order_key(std::optional<int64_t> published_at, std::string_view id) {
+  std::string key(1, published_at ? '\x01' : '\0');
+  if (published_at) key += Xapian::sortable_serialise(static_cast<double>(*published_at));
+  // Inverted bytes and a 0xFF end: descending order of the key is ascending order of the id
+  // (a shorter id that is a prefix of another comes first).
+  for (unsigned char c : id) key += static_cast<char>(0xFF - c);
+  key += '\xFF';
+  return key;
+}
+
 Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling) {
   Xapian::Document doc;
   doc.set_data(to_json(a).dump());
@@ -132,7 +142,9 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
     doc.add_boolean_term(boolean_term(f.prefix, f.name == "url" ? v : analyzer.normalize(v)));
     if (f.slot) doc.add_value(*f.slot, v);
   }
-  if (auto t = a.published_at.empty() ? std::nullopt : parse_iso8601(a.published_at)) {
+  auto published = a.published_at.empty() ? std::nullopt : parse_iso8601(a.published_at);
+  doc.add_value(kOrderSlot, order_key(published, a.id));
+  if (auto t = published) {
     const FieldSpec& f = field("published_at");
     doc.add_value(*f.slot, Xapian::sortable_serialise(static_cast<double>(*t)));
     std::string month = month_of(*t);

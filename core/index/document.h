@@ -2,6 +2,8 @@
 // JSON, so searchd can return every field without a second store.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,10 @@ std::string stub_id(const Analyzer& analyzer, const RelatedStory& story);
 // looking for a stub to take over never scans the postings of every article with that title.
 std::vector<std::string> link_keys(const Analyzer& analyzer, std::string_view title, std::string_view url);
 std::string stub_key(const std::string& key);
+
+// The order key of a document (value slot kOrderSlot): sorted descending, newest first, then by
+// id ascending (its bytes inverted), undated last. Unique, since ids are.
+std::string order_key(std::optional<int64_t> published_at, std::string_view id);
 
 // FNV-1a 64-bit, as 16 hex digits: stable across runs and machines (std::hash is not).
 std::string stable_hash(std::string_view s);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <climits>
+#include <cmath>
 
 #include "../analysis/hangul.h"
 #include "../index/document.h"
@@ -92,6 +93,28 @@ auto Searcher::with_index(F&& f) const {
 
 Xapian::doccount Searcher::document_count() const {
   return with_index([](Lease& db) { return db->get_doccount(); });
+}
+
+IndexHealth Searcher::health() const {
+  IndexHealth h;
+  try {
+    with_index([&](Lease& db) {
+      h.documents = db->get_doccount();
+      h.shards = db.index().health();
+      return 0;
+    });
+  } catch (const Xapian::DatabaseOpeningError&) {
+    if (!source_.sharded()) throw;
+    h.documents = 0;
+    h.shards = ShardHealth{};  // no shard answered: every one failed
+    h.shards->failed = source_.lines();
+    h.shards->total = h.shards->failed.size();
+    return h;
+  }
+  if (h.shards)
+    for (const auto& line : source_.lines())
+      if (std::find(h.shards->failed.begin(), h.shards->failed.end(), line) == h.shards->failed.end()) h.answered.push_back(line);
+  return h;
 }
 
 std::optional<int64_t> Searcher::committed_at() const {
@@ -203,6 +226,37 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
   return res;
 }
 
+namespace {
+
+// Hits whose weights differ only in the last bits (Xapian sums a document's parts in an order that
+// follows each database's own term frequencies, so one database and shards can round the same
+// sum differently) are ties: ordered by the order key, as Xapian orders exact ties.
+bool same_weight(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(a)); }
+
+// The positions of `mset`'s items in their final order: within each run of tied weights, by
+// order key (descending, as Xapian sorts it). False when the run at position `need - 1` may go on
+// past the end of the MSet (more matches than it holds): fetch more then.
+bool tie_order(const Xapian::MSet& mset, size_t need, bool by_relevance, std::vector<Xapian::doccount>& order) {
+  order.resize(mset.size());
+  for (Xapian::doccount i = 0; i < mset.size(); ++i) order[i] = i;
+  if (!by_relevance) return true;  // by date: the order key alone, unique
+  std::vector<double> w(mset.size());
+  std::vector<std::string> key(mset.size());
+  for (Xapian::doccount i = 0; i < mset.size(); ++i) {
+    w[i] = mset[i].get_weight();
+    key[i] = mset[i].get_sort_key();
+  }
+  for (size_t i = 0, j; i < order.size(); i = j) {
+    for (j = i + 1; j < order.size() && same_weight(w[j - 1], w[j]); ++j) {
+    }
+    std::sort(order.begin() + i, order.begin() + j, [&](auto a, auto b) { return key[a] > key[b]; });
+    if (i < need && j >= need && j == order.size() && mset.get_matches_lower_bound() > mset.size()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const {
   SearchResponse res;
   for (int attempt = 0;; ++attempt) {
@@ -211,47 +265,59 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       enquire.set_weighting_scheme(Xapian::BM25Weight());
       bool relaxed = res.relaxed;
       enquire.set_query(filtered(pq.strict && relaxed ? pq.relaxed : pq.query, req, *analyzer_));
-      if (req.sort == SortOrder::Date || pq.query.get_type() == Xapian::Query::LEAF_MATCH_ALL)
-        enquire.set_sort_by_value_then_relevance(*field("published_at").slot, true);
+      // Equal scores by the order key (newest first, then id), never by docid: the same order from
+      // one database as from shards. By date (and browsing), by the order key alone.
+      bool by_relevance = req.sort != SortOrder::Date && pq.query.get_type() != Xapian::Query::LEAF_MATCH_ALL;
+      if (by_relevance)
+        enquire.set_sort_by_relevance_then_value(kOrderSlot, true);
+      else
+        enquire.set_sort_by_value(kOrderSlot, true);
       std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
       for (const auto& name : req.facets) {
         spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet_slot(name)));
         enquire.add_matchspy(spies.back().get());
       }
-      // Facets count the whole match set, so every match is examined then; otherwise Xapian
-      // counts at least a page beyond this one, so `total` is exact for small results.
-      Xapian::doccount check = spies.empty() ? static_cast<Xapian::doccount>(req.offset + req.limit + 100) : db.get_doccount();
-      // The top hits are re-ranked by passage evidence (passage.h), so they are fetched whole
-      // from the first; below rerank_depth the order is Xapian's, and pages never overlap.
+      // Every match is scored: Xapian 1.4 skips work for documents it expects below the page,
+      // and doing so can leave out a phrase or proximity bonus from a document it does return, so
+      // its weight (and rank) would depend on the page size and on how documents are split into
+      // shards. Facets count the whole match set too, and `total` is exact.
+      const Xapian::doccount check = db.get_doccount();
+      // A question's top hits are re-ranked by passage evidence (passage.h), so at least
+      // rerank_depth hits are read; below that the order is Xapian's, and pages never overlap.
       const QueryOptions& opt = builder_.options();
-      bool rerank = req.sort == SortOrder::Relevance && opt.passage_weight > 0 && pq.question &&
-                    pq.passage_words.size() > 1 &&
-                    req.offset < opt.rerank_depth;
-      Xapian::doccount first = rerank ? 0 : static_cast<Xapian::doccount>(req.offset);
-      Xapian::doccount count = rerank ? std::max<Xapian::doccount>(opt.rerank_depth, static_cast<Xapian::doccount>(req.offset + req.limit))
-                                      : static_cast<Xapian::doccount>(req.limit);
-      Xapian::MSet mset = enquire.get_mset(first, count, std::max(check, count));
+      const bool rerank = by_relevance && opt.passage_weight > 0 && pq.question && pq.passage_words.size() > 1 &&
+                          req.offset < opt.rerank_depth;
+      // From the first hit (the MSet's own offset is not used: MSet::fetch crashes with one on
+      // these databases), with a margin: a run of tied weights crossing the page's end is fetched
+      // whole, so which of its hits make this page does not depend on the layout either.
+      const size_t need = rerank ? std::max<size_t>(req.offset + req.limit, opt.rerank_depth) : req.offset + req.limit;
+      Xapian::MSet mset;
+      std::vector<Xapian::doccount> order;
+      for (size_t window = need + 16;; window *= 2) {
+        mset = enquire.get_mset(0, static_cast<Xapian::doccount>(window), check);
+        if (tie_order(mset, need, by_relevance, order) || window > need + 10000) break;
+      }
       if (mset.get_matches_upper_bound() == 0 && pq.strict && !relaxed) {
         res.relaxed = true;  // nothing has every word: fall back to any word
         continue;
       }
       res.total = mset.get_matches_estimated();
       res.total_is_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      std::vector<std::pair<double, Xapian::MSetIterator>> ranked;
-      for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(it.get_weight(), it);
+      std::vector<std::pair<double, Xapian::doccount>> ranked;  // (score, index in mset), best first
+      for (size_t i = 0; i < need && i < order.size(); ++i) ranked.emplace_back(mset[order[i]].get_weight(), order[i]);
       if (rerank) {
         PassageQuery passage = passage_query(db, pq.passage_words);
         size_t depth = std::min<size_t>(ranked.size(), opt.rerank_depth);
         for (size_t i = 0; i < depth && !passage.empty(); ++i) {
-          std::string body = nlohmann::json::parse(ranked[i].second.get_document().get_data()).value("body", "");
+          std::string body = nlohmann::json::parse(mset[ranked[i].second].get_document().get_data()).value("body", "");
           ranked[i].first *= 1 + opt.passage_weight * passage_coverage(body, passage, opt.passage_window);
         }
         std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),
                          [](const auto& a, const auto& b) { return a.first > b.first; });
-        size_t from = std::min(ranked.size(), req.offset), to = std::min(ranked.size(), req.offset + req.limit);
-        ranked = std::vector(ranked.begin() + static_cast<std::ptrdiff_t>(from), ranked.begin() + static_cast<std::ptrdiff_t>(to));
       }
-      for (auto& [score, it] : ranked) {
+      for (size_t i = req.offset; i < req.offset + req.limit && i < ranked.size(); ++i) {
+        auto [score, index] = ranked[i];
+        Xapian::MSetIterator it = mset[index];
         Hit h;
         h.score = score;
         h.article = nlohmann::json::parse(it.get_document().get_data());

@@ -59,6 +59,13 @@ struct SearchResponse {
   std::map<std::string, std::vector<FacetValue>> facets;
 };
 
+// What GET /healthz reports: the documents that answer and, for a stub, which shards answered.
+struct IndexHealth {
+  Xapian::doccount documents = 0;
+  std::optional<ShardHealth> shards;  // nullopt: one database
+  std::vector<std::string> answered;  // the stub lines of the shards that answered
+};
+
 struct Suggestion {
   std::string text;
   std::string kind;  // "term" or "title"
@@ -87,6 +94,11 @@ class Searcher {
   std::vector<Suggestion> suggest(const std::string& prefix, size_t limit = 8) const;
 
   Xapian::doccount document_count() const;
+  // Documents and shards that answer now. When no shard answers, documents 0 and every shard
+  // failed (a single database that cannot be read throws, as document_count() does).
+  IndexHealth health() const;
+  // The stub's lines (every shard listed), or none for one database.
+  std::vector<std::string> shard_lines() const { return source_.lines(); }
   std::optional<int64_t> committed_at() const;  // Unix time of the index's last commit
 
   const QueryBuilder& query_builder() const { return builder_; }

@@ -214,6 +214,15 @@ bool IndexSource::current(const IndexHandle& h) {
   return true;
 }
 
+std::vector<std::string> IndexSource::lines() {
+  std::vector<std::string> out;
+  if (!stub_) return out;
+  std::lock_guard lock(mu_);
+  reload_locked();
+  for (const auto& s : shards_) out.push_back(s.entry.line);
+  return out;
+}
+
 void IndexSource::probe() {
   if (!stub_) return;
   std::vector<StubEntry> entries;

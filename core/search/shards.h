@@ -94,6 +94,8 @@ class IndexSource {
 
   bool sharded() const { return stub_; }
   const std::string& path() const { return path_; }
+  // The stub's lines (every shard, answering or not), in its order; empty when not sharded.
+  std::vector<std::string> lines();
 
  private:
   struct Shard {
