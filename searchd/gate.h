@@ -66,7 +66,7 @@ class GatedServer : public httplib::Server {
   int check_request(Conn& c);               // 0 ready, 1 need more, else an HTTP status to reply
   void reject(Conn& c, int status);         // reply with a JSON error, then drain and close
   void close_conn(std::unique_ptr<Conn> c);
-  void make_room();                         // at max_connections: drop the longest-waiting one
+  bool make_room();  // at max_connections: drop the longest-waiting one; false if none could go
   void wake();
 
   GateLimits limits_;
