@@ -1,11 +1,12 @@
 // indexer: ingests Korean news articles into a Xapian index.
-//   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]
+//   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--delete ID]... [PATH...]
 //   indexer --db DIR --shards N | --shard-by month [...]   (shards and a stub file: docs/scale-out.md)
 // Prints a JSON summary on stdout; errors (file:line: reason) and progress go to stderr.
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "formats.h"
 #include "index/sharded_writer.h"
 #include "index/writer.h"
+#include "ordered_pool.h"
 
 namespace fs = std::filesystem;
 using namespace sosik;
@@ -24,10 +26,12 @@ using namespace sosik;
 namespace {
 
 void usage(std::ostream& out) {
-  out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--delete ID]... [PATH...]\n"
+  out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--delete ID]... [PATH...]\n"
          "               [--shards N | --shard-by month]\n"
          "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm .xhtml)\n"
          "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n"
+         "  --threads N threads analysing articles (default: one per core; 0: none, all on one thread);\n"
+         "              one thread writes, in input order, so the index is the same for any N\n"
          "  --shards N  write DIR/shard-00..N-1 (the hash of the id picks one), DIR/side and the stub\n"
          "              file DIR/sosik.stub; --shard-by month: one shard per publication month.\n"
          "              A sharded DIR keeps its layout: later runs need neither option\n";
@@ -64,6 +68,7 @@ int main(int argc, char** argv) {
   std::string db_path;
   Format format = Format::Auto;
   size_t batch = 1000;
+  size_t threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> inputs, deletes;
   std::optional<ShardLayout> layout;
   std::string shard_by;
@@ -98,6 +103,15 @@ int main(int argc, char** argv) {
         std::cerr << "indexer: --batch must be a positive number, got '" << v << "'\n";
         return 2;
       }
+    } else if (arg == "--threads") {
+      std::string v = value("--threads");
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end || v[0] == '-' || n > 256) {
+        std::cerr << "indexer: --threads must be a number from 0 to 256, got '" << v << "'\n";
+        return 2;
+      }
+      threads = n;
     } else if (arg == "--shards") {
       std::string v = value("--shards");
       layout = ShardLayout::parse("hash " + v);
@@ -163,16 +177,25 @@ int main(int argc, char** argv) {
 
   size_t read = 0;
   Progress progress;
-  // The same run for one database or for shards: both writers take the same calls.
+  std::shared_ptr<const Analyzer> analyzer;
+  // The same run for one database or for shards: both writers take the same calls. Articles are
+  // analysed on `threads` workers and written here, in input order; at most 64 a worker wait in
+  // between, so memory follows the batch.
   auto ingest = [&](auto& writer) {
+    OrderedPool<PreparedArticle> pool(threads, 64 * std::max<size_t>(threads, 1));
+    size_t file_index = 0;
+    auto write = [&](PreparedArticle&& p) {
+      writer.add(std::move(p));
+      progress.update(file_index, files.size(), writer.stats().indexed);
+    };
     for (size_t i = 0; i < files.size(); ++i) {
+      file_index = i;
       try {
         read_file(
             files[i], format,
             [&](Article&& a) {
               ++read;
-              writer.add(a);
-              progress.update(i, files.size(), writer.stats().indexed);
+              pool.submit([a = std::move(a), &analyzer]() mutable { return prepare(std::move(a), *analyzer); }, write);
             },
             [&](RecordError&& e) {
               ++read;
@@ -184,6 +207,7 @@ int main(int argc, char** argv) {
         ++rejected;
       }
     }
+    pool.drain(write);
     size_t deleted = 0;
     for (const auto& id : deletes) {
       if (writer.remove(id))
@@ -204,14 +228,15 @@ int main(int argc, char** argv) {
   };
   try {
     nlohmann::json summary;
+    analyzer = Analyzer::korean();
     if (layout || ShardedIndexWriter::existing_layout(db_path)) {
-      ShardedIndexWriter writer(db_path, layout, Analyzer::korean(), batch);
+      ShardedIndexWriter writer(db_path, layout, analyzer, batch);
       summary = ingest(writer);
       summary["layout"] = writer.layout().to_string();
       summary["shards"] = writer.shard_names().size();
       summary["stub"] = writer.stub_path();
     } else {
-      IndexWriter writer(db_path, Analyzer::korean(), batch);
+      IndexWriter writer(db_path, analyzer, batch);
       summary = ingest(writer);
     }
     std::cout << summary.dump() << std::endl;

@@ -43,7 +43,8 @@ std::shared_ptr<const Analyzer> Analyzer::korean(const std::string& dictionary_d
   return std::make_shared<const Analyzer>(dictionary_dir);
 }
 
-Tokens Analyzer::analyze(std::string_view text, uint32_t first_position) const {
+Tokens Analyzer::analyze(std::string_view text, uint32_t first_position,
+                         const std::function<bool(std::string_view)>& wants_stems) const {
   Tokens out;
   std::vector<SegmentedWord> words = segmenter_.segment(text);
   out.reserve(words.size() * 3);
@@ -79,6 +80,7 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position) const {
     // Other forms of one piece at its position: Hangul stems, or the Hangul reading of hanja.
     auto add_forms = [&](size_t k, uint32_t start, uint32_t end, uint32_t at) {
       if (pieces[k].script == Script::Hangul) {
+        if (wants_stems && !wants_stems(norms[k])) return;
         for (auto& s : stemmer_.stems(norms[k])) out.push_back(Token{std::move(s), start, end, at, wi, TokenType::Stem});
       } else if (pieces[k].script == Script::Han) {
         if (std::string r = hanja_.read(norms[k]); !r.empty()) out.push_back(Token{std::move(r), start, end, at, wi, TokenType::Stem});

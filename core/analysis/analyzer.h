@@ -9,6 +9,7 @@
 //   syllable bigrams   데이터 센터 → 데이 이터 터센 센터 (continuous across spaces)
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,7 +29,10 @@ class Analyzer {
   static std::shared_ptr<const Analyzer> korean(const std::string& dictionary_dir = KoreanStemmer::default_dictionary_dir());
 
   // Tokens of `utf8` (valid UTF-8), positions starting at `first_position`. Thread-safe.
-  Tokens analyze(std::string_view utf8, uint32_t first_position = 1) const;
+  // `wants_stems`, when given, says which normalised Hangul words are worth stemming; the others
+  // get no Stem tokens (snippets stem only the words that may stem to a query word).
+  Tokens analyze(std::string_view utf8, uint32_t first_position = 1,
+                 const std::function<bool(std::string_view)>& wants_stems = nullptr) const;
 
   // Normalised form of a piece of text, as the pipeline would index it (no stemming).
   std::string normalize(std::string_view utf8) const { return normalizer_.normalize(utf8); }

@@ -98,10 +98,16 @@ KoreanStemmer::~KoreanStemmer() = default;
 
 std::vector<std::string> KoreanStemmer::stems(std::string_view word) const {
   std::string key(word);
-  std::lock_guard lock(mu_);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  if (cache_.size() >= kCacheLimit) cache_.clear();
-  return cache_.emplace(key, compute(key)).first->second;
+  CacheShard& shard = cache_[std::hash<std::string>{}(key) % kCacheShards];
+  {
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.stems.find(key); it != shard.stems.end()) return it->second;
+  }
+  std::vector<std::string> computed = compute(key);  // outside the shard's lock: it may take a while
+  std::lock_guard lock(shard.mu);
+  if (shard.stems.size() >= kCacheLimit / kCacheShards) shard.stems.clear();
+  shard.stems.emplace(std::move(key), computed);
+  return computed;
 }
 
 std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
@@ -112,6 +118,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> stripped = strip_particles(word);
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows
+  std::unique_lock lock(hunspell_mu_);
   if (hunspell_ && hunspell_->spell(word)) {
     for (auto& s : hunspell_->stem(word)) {
       known = known || s == word || hunspell_->spell(s);

@@ -3,6 +3,7 @@
 // (슐레이먼이 → 슐레이먼, 나델라는 → 나델라).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,8 +31,15 @@ class KoreanStemmer {
   std::vector<std::string> compute(const std::string& word) const;
 
   std::unique_ptr<Hunspell> hunspell_;
-  mutable std::mutex mu_;  // Hunspell is not thread-safe; the cache is shared
-  mutable std::unordered_map<std::string, std::vector<std::string>> cache_;
+  mutable std::mutex hunspell_mu_;  // Hunspell is not thread-safe
+  // The cache, in shards with a lock each, so threads analysing in parallel (the indexer's)
+  // rarely wait for each other: most words are found here, and Hunspell is asked only once.
+  struct CacheShard {
+    std::mutex mu;
+    std::unordered_map<std::string, std::vector<std::string>> stems;
+  };
+  static constexpr size_t kCacheShards = 16;
+  mutable std::array<CacheShard, kCacheShards> cache_;
 };
 
 // The rule-based stripper alone: the word without one trailing particle or ending (and a plural

@@ -38,14 +38,6 @@ std::string shard_name(const ShardLayout& layout, std::string_view id, std::stri
 
 namespace {
 
-bool has_term(const Xapian::Document& doc, const std::string& term) {
-  Xapian::TermIterator t = doc.termlist_begin();
-  t.skip_to(term);
-  return t != doc.termlist_end() && *t == term;
-}
-
-bool is_stub(const Xapian::Document& doc) { return has_term(doc, std::string(kKindPrefix) + "stub"); }
-
 bool is_shard_dir_name(const std::string& name) { return name.rfind("shard-", 0) == 0; }
 
 }  // namespace
@@ -135,9 +127,8 @@ std::optional<ShardedIndexWriter::Location> ShardedIndexWriter::find_id(const st
   return find_any(id_term);
 }
 
-std::optional<ShardedIndexWriter::Location> ShardedIndexWriter::resolve(const RelatedStory& story) {
+std::optional<ShardedIndexWriter::Location> ShardedIndexWriter::resolve(const std::vector<std::string>& keys) {
   // As resolve_link: a full article by any key first, then a stub.
-  std::vector<std::string> keys = link_keys(*analyzer_, story.title, story.url);
   for (const auto& key : keys)
     if (auto l = find_any(key)) return l;
   for (const auto& key : keys)
@@ -145,10 +136,10 @@ std::optional<ShardedIndexWriter::Location> ShardedIndexWriter::resolve(const Re
   return std::nullopt;
 }
 
-void ShardedIndexWriter::add(const Article& article) {
-  std::vector<std::string> spelling;
-  Xapian::Document doc = make_document(article, *analyzer_, &spelling);
-  const std::string id_term = boolean_term(field("id").prefix, article.id);
+void ShardedIndexWriter::add(PreparedArticle&& p) {
+  const Article& article = p.article;
+  const Xapian::Document& doc = p.doc;
+  const std::string& id_term = p.id_term;
   Shard& home = home_of(article.id, doc);
 
   // As IndexWriter::add, across shards: the same id replaces itself; else a stub for the same URL
@@ -157,7 +148,7 @@ void ShardedIndexWriter::add(const Article& article) {
   std::optional<Location> target = find_id(id_term, home);
   bool was_stub = false;
   if (!target && !article.stub) {
-    for (const auto& key : link_keys(*analyzer_, article.title, article.url)) {
+    for (const auto& key : p.keys) {
       if ((target = find_any(stub_key(key)))) {
         was_stub = true;
         break;
@@ -179,29 +170,21 @@ void ShardedIndexWriter::add(const Article& article) {
   if (!article.stub) {
     // A stub of this story can be left in another shard only by a kill between two shard
     // commits; one database never holds both. Re-running the input removes it.
-    for (const auto& key : link_keys(*analyzer_, article.title, article.url))
+    for (const auto& key : p.keys)
       for (auto& s : shards_)
         if (find_document(s->db, stub_key(key))) s->db.delete_document(stub_key(key));
   }
-  if (!target || was_stub) add_spelling_words(side_, spelling);
+  if (!target || was_stub) vocabulary_.add(std::move(p.spelling));
   if (!article.stub) ++stats_.indexed;
-  for (const auto& story : article.related) link_to(article, story);
+  for (auto& link : p.links) link_to(link);
   maybe_commit();
 }
 
-void ShardedIndexWriter::link_to(const Article& from, const RelatedStory& story) {
-  // As IndexWriter::link_to: the link is the XR term on `from`; only a story in no shard yet
-  // needs a document, its stub.
-  if (resolve(story)) return;
-  Article stub;
-  stub.id = stub_id(*analyzer_, story);
-  stub.title = story.title;
-  stub.url = story.url;
-  stub.outlet = from.outlet;  // linked stories are the same outlet's (seed README)
-  stub.lang = from.lang;
-  stub.stub = true;
-  Xapian::Document doc = make_document(stub, *analyzer_);
-  home_of(stub.id, doc).db.add_document(doc);  // the shard of the stub's own id (undated by month)
+void ShardedIndexWriter::link_to(PreparedArticle::Link& link) {
+  // As IndexWriter::link_to: the link is the XR term on the linking article; only a story in no
+  // shard yet needs a document, its stub.
+  if (resolve(link.keys)) return;
+  home_of(link.stub_id, link.stub).db.add_document(link.stub);  // the shard of the stub's own id (undated by month)
   ++stats_.stubs;
 }
 
@@ -231,6 +214,7 @@ void ShardedIndexWriter::commit() {
     s->db.set_metadata(std::string(kCommittedAtKey), now);
     s->db.commit();
   }
+  vocabulary_.write(side_);
   side_.set_metadata(std::string(kCommittedAtKey), now);
   side_.commit();
   write_stub();

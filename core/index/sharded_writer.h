@@ -57,7 +57,8 @@ class ShardedIndexWriter {
                      size_t batch_size = 1000);
   ~ShardedIndexWriter();  // commits what is pending
 
-  void add(const Article& article);
+  void add(const Article& article) { add(prepare(article, *analyzer_)); }
+  void add(PreparedArticle&& article);
   bool remove(const std::string& id);  // false when no such article
   void commit();  // every shard, then the side index, then the stub file
 
@@ -83,8 +84,8 @@ class ShardedIndexWriter {
   Shard& home_of(const std::string& id, const Xapian::Document& doc);
   std::optional<Location> find_any(const std::string& term);  // first shard holding `term`
   std::optional<Location> find_id(const std::string& id_term, Shard& home);
-  std::optional<Location> resolve(const RelatedStory& story);
-  void link_to(const Article& from, const RelatedStory& story);
+  std::optional<Location> resolve(const std::vector<std::string>& keys);
+  void link_to(PreparedArticle::Link& link);
   void maybe_commit();
   void write_stub();
 
@@ -94,6 +95,7 @@ class ShardedIndexWriter {
   size_t batch_size_;
   size_t pending_ = 0;
   WriteStats stats_;
+  VocabularyBatch vocabulary_;  // written to the side index
   Xapian::WritableDatabase side_;
   std::vector<std::unique_ptr<Shard>> shards_;  // stub order: shard-00…, or months then undated
   std::map<std::string, Shard*, std::less<>> by_name_;

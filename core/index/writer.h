@@ -11,6 +11,7 @@
 
 #include "../analysis/analyzer.h"
 #include "../article.h"
+#include "vocabulary.h"
 
 namespace sosik {
 
@@ -21,6 +22,25 @@ struct WriteStats {
   size_t deleted = 0;
 };
 
+// What writing an article needs that does not depend on the index: its document, spelling words,
+// link keys, and a stub document for each story it links to (written only if the story is not
+// indexed yet). prepare() runs on any thread, so the indexer analyses on every core and writes
+// from one.
+struct PreparedArticle {
+  struct Link {
+    std::vector<std::string> keys;  // link_keys of the story
+    std::string stub_id;
+    Xapian::Document stub;
+  };
+  Article article;
+  Xapian::Document doc;
+  std::vector<std::string> spelling;
+  std::string id_term;
+  std::vector<std::string> keys;  // link_keys of the article's own title and URL
+  std::vector<Link> links;        // one per article.related
+};
+PreparedArticle prepare(Article article, const Analyzer& analyzer);
+
 class IndexWriter {
  public:
   // Opens or creates the database at `path`. Throws Xapian::Error (with the path) on I/O failure
@@ -28,7 +48,8 @@ class IndexWriter {
   IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size = 1000);
   ~IndexWriter();  // commits what is pending
 
-  void add(const Article& article);
+  void add(const Article& article) { add(prepare(article, *analyzer_)); }
+  void add(PreparedArticle&& article);
   bool remove(const std::string& id);  // false when no such article
   void commit();
 
@@ -36,8 +57,7 @@ class IndexWriter {
   Xapian::WritableDatabase& database() { return db_; }
 
  private:
-  void link_to(const Article& from, const RelatedStory& story);
-  void add_spelling(std::vector<std::string>& words);
+  void link_to(PreparedArticle::Link& link);
   void maybe_commit();
 
   Xapian::WritableDatabase db_;
@@ -45,6 +65,7 @@ class IndexWriter {
   size_t batch_size_;
   size_t pending_ = 0;
   WriteStats stats_;
+  VocabularyBatch vocabulary_;
 };
 
 // Checks that `db` was written with this schema version (or is empty); throws otherwise.
@@ -55,9 +76,9 @@ std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std
 
 // The document a related story points to: its full article when indexed, else its stub.
 std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const Analyzer& analyzer, const RelatedStory& story);
+std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const std::vector<std::string>& keys);
 
-// Adds an article's spelling words (from make_document) to `db`'s spelling and completion
-// tables. Shared with ShardedIndexWriter, which keeps them in its side index.
-void add_spelling_words(Xapian::WritableDatabase& db, std::vector<std::string>& words);
+// True when the document is a stub (XKstub).
+bool is_stub(const Xapian::Document& doc);
 
 }  // namespace sosik

@@ -1,8 +1,12 @@
 #include "snippet.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
+#include <optional>
 #include <vector>
+
+#include <unicode/utf8.h>
 
 namespace sosik {
 namespace {
@@ -12,6 +16,87 @@ size_t code_points(std::string_view s, size_t from, size_t to) {
   for (size_t i = from; i < to; ++i)
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
   return n;
+}
+
+// The initial consonant (0..18) of the first syllable of `s`, if it starts with a syllable.
+constexpr size_t kInitials = 19;
+std::optional<size_t> initial(std::string_view s) {
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(s.data(), i, static_cast<int32_t>(s.size()), c);
+  if (c < 0xAC00 || c > 0xD7A3) return std::nullopt;
+  return static_cast<size_t>(c - 0xAC00) / (21 * 28);
+}
+
+struct Range {
+  size_t start, end;  // bytes, at word boundaries
+};
+
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// The part of `text` worth analysing for a snippet. Each place where a query word (its first
+// two syllables) or bigram occurs as written is scored by the distinct ones that follow it
+// within a window; the best place, with room for any window that starts there (40 characters
+// before it, 160 after), widened to whitespace. Nothing found: the beginning (the snippet when
+// nothing matches). A query word that is neither Hangul nor lower-case ASCII (NFKC would be
+// needed to find it as written): all of the text.
+Range candidate_range(std::string_view text, const std::set<std::string>& terms, const std::set<std::string>& bigrams,
+                      size_t max_chars) {
+  const size_t before = 40 * 3, after = max_chars * 3 + 8, window = max_chars * 3;  // Hangul: 3 bytes
+  std::vector<std::string> anchors;
+  std::vector<size_t> group;  // a bigram written across a space is the same anchor
+  bool ascii = false;
+  for (const std::string& t : terms) {
+    if (t.empty()) continue;
+    if (static_cast<unsigned char>(t[0]) < 0x80) {
+      for (unsigned char ch : t)
+        if (ch >= 0x80 || (ch >= 'A' && ch <= 'Z')) return {0, text.size()};
+      ascii = true;
+      anchors.push_back(t);
+    } else if (initial(t)) {
+      anchors.push_back(t.substr(0, std::min<size_t>(t.size(), 6)));
+    } else {
+      return {0, text.size()};
+    }
+    group.push_back(group.size());
+  }
+  for (const std::string& b : bigrams) {
+    anchors.push_back(b);
+    anchors.push_back(b.substr(0, 3) + " " + b.substr(3));  // 데이터 센터
+    group.push_back(group.size());
+    group.push_back(group.back());
+  }
+  std::string lowered;
+  if (ascii) {
+    lowered.assign(text);
+    for (char& c : lowered)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const std::string_view haystack = ascii ? std::string_view(lowered) : text;
+  std::vector<std::pair<size_t, size_t>> hits;  // (byte offset, anchor group)
+  for (size_t k = 0; k < anchors.size(); ++k)
+    for (size_t at = haystack.find(anchors[k]); at != std::string_view::npos; at = haystack.find(anchors[k], at + 1))
+      hits.emplace_back(at, group[k]);
+  Range r{0, std::min(text.size(), after)};
+  if (!hits.empty()) {
+    std::sort(hits.begin(), hits.end());
+    size_t best = 0, best_distinct = 0, best_count = 0;
+    for (size_t i = 0; i < hits.size(); ++i) {
+      std::vector<size_t> seen;
+      size_t j = i;
+      for (; j < hits.size() && hits[j].first < hits[i].first + window; ++j)
+        if (std::find(seen.begin(), seen.end(), hits[j].second) == seen.end()) seen.push_back(hits[j].second);
+      if (seen.size() > best_distinct || (seen.size() == best_distinct && j - i > best_count)) {
+        best = hits[i].first;
+        best_distinct = seen.size();
+        best_count = j - i;
+      }
+    }
+    r = {best > before ? best - before : 0, std::min(text.size(), best + after)};
+  }
+  while (r.start > 0 && !is_space(text[r.start - 1])) --r.start;
+  while (r.end < text.size() && !is_space(text[r.end])) ++r.end;
+  return r;
 }
 
 struct Span {
@@ -56,8 +141,24 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
                          const std::set<std::string>& bigrams, SnippetOptions options) {
   if (text.empty()) return {};
   // Words with their offsets; a word matches when any of its forms (or, for compounds, any of
-  // the query's syllable bigrams) is among the query's.
-  Tokens tokens = analyzer.analyze(text);
+  // the query's syllable bigrams) is among the query's. Analysing a whole body was most of a
+  // query's time, so only the part of it where the query's words are found as written is
+  // analysed (candidate_range), and there a word is stemmed only when it begins with the initial consonant of a query
+  // word's first syllable, which particles, endings and irregular stems never change
+  // (들어 → 듣, 도와 → 돕, 했다 → 하).
+  std::bitset<kInitials> initials;
+  for (const std::string& t : terms)
+    if (auto i = initial(t)) initials.set(*i);
+  auto wants_stems = [&](std::string_view word) {
+    auto i = initial(word);
+    return !i || initials.test(*i);
+  };
+  const Range range = candidate_range(text, terms, bigrams, options.max_chars);
+  Tokens tokens = analyzer.analyze(text.substr(range.start, range.end - range.start), 1, wants_stems);
+  for (Token& t : tokens) {
+    t.start += static_cast<uint32_t>(range.start);
+    t.end += static_cast<uint32_t>(range.start);
+  }
   std::vector<Span> words;
   for (const Token& t : tokens)
     if (t.type == TokenType::Word) words.push_back(Span{t.start, t.end, -1});
@@ -119,8 +220,8 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
     --best_first;
   while (best_last + 1 < words.size() && chars(best_first, best_last + 1) <= options.max_chars) ++best_last;
 
-  uint32_t from = best_first == 0 ? 0 : words[best_first].start;
-  uint32_t to = best_last + 1 == words.size() ? static_cast<uint32_t>(text.size()) : words[best_last].end;
+  uint32_t from = best_first == 0 && range.start == 0 ? 0 : words[best_first].start;
+  uint32_t to = best_last + 1 == words.size() && range.end == text.size() ? static_cast<uint32_t>(text.size()) : words[best_last].end;
   std::string out;
   if (from > 0) out += "…";
   uint32_t at = from;

@@ -1,0 +1,49 @@
+#include "vocabulary.h"
+
+#include <algorithm>
+
+#include "../analysis/hangul.h"
+#include "../schema.h"
+
+namespace sosik {
+namespace {
+
+// ~100 bytes a word: at most ~20 MB of words known to be written.
+constexpr size_t kCompletedLimit = 200'000;
+
+}  // namespace
+
+void VocabularyBatch::add(std::vector<std::string> words) {
+  // Spelling suggestions come from the words an article is about: its title's (counted twice
+  // by make_document), and body words it uses at least twice. All words would make indexing
+  // 1.6x slower (Xapian stores fragments of each new word) for corrections nobody asks for.
+  std::sort(words.begin(), words.end());
+  for (size_t i = 0, j; i < words.size(); i = j) {
+    for (j = i + 1; j < words.size() && words[j] == words[i]; ++j) {
+    }
+    if (j - i >= 2) spelling_[words[i]] += static_cast<Xapian::termcount>(j - i);
+  }
+}
+
+void VocabularyBatch::write(Xapian::WritableDatabase& db) {
+  // The same words complete what people type: by jamo (마이크로솦 → 마이크로소프트) and by
+  // initial consonants (ㅁㅇㅋ → 마이크로소프트).
+  std::vector<std::pair<std::string, const std::string*>> synonyms;
+  for (const auto& [word, freq] : spelling_) {
+    db.add_spelling(word, freq);
+    if (completed_.count(word)) continue;
+    if (std::string cho = choseong(word); !cho.empty()) {
+      synonyms.emplace_back(std::string(kJamoKey) + to_jamo(word), &word);
+      synonyms.emplace_back(std::string(kChoseongKey) + cho, &word);
+    }
+  }
+  // Xapian keeps one synonym key open and rewrites it when the key changes: in key order, each
+  // key is rewritten once.
+  std::sort(synonyms.begin(), synonyms.end());
+  for (const auto& [key, word] : synonyms) db.add_synonym(key, *word);
+  if (completed_.size() + spelling_.size() > kCompletedLimit) completed_.clear();
+  for (auto& [word, freq] : spelling_) completed_.insert(word);
+  spelling_.clear();
+}
+
+}  // namespace sosik
