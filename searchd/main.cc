@@ -20,7 +20,7 @@ void on_signal(int) {
 void usage(std::ostream& out) {
   out << "usage: searchd --db DIR [--host 127.0.0.1] [--port 8080] [--aliases FILE] [--quiet]\n"
          "               [--write-token-file FILE] [--threads 8] [--max-connections 512]\n"
-         "               [--request-timeout 10] [--idle-timeout 5]\n"
+         "               [--request-timeout 10] [--idle-timeout 5] [--cache 1024]\n"
          "  --port 0   bind any free port (printed on the first line of stdout)\n"
          "  --aliases  alias groups (default: schemas/aliases.json); re-read when the file changes\n"
          "  --quiet    no access log\n"
@@ -34,6 +34,8 @@ void usage(std::ostream& out) {
          "  --max-connections N    open connections (default 512); beyond, the longest-waiting goes\n"
          "  --request-timeout S    seconds for a request to arrive, head and body (default 10)\n"
          "  --idle-timeout S       seconds a keep-alive connection may idle (default 5)\n"
+         "  --cache N              search responses kept for repeated requests until the next commit\n"
+         "                         (default 1024; 0: none, every request is matched)\n"
          "  --db STUB              a Xapian stub file listing shards ('auto PATH', 'remote HOST:PORT'):\n"
          "                         one index over them (docs/scale-out.md)\n"
          "  --side DIR             the side index (spelling, completions) for a stub; default: 'side'\n"
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   std::string token_file;
   ServerOptions opts;
   ShardOptions shard_opts;
+  size_t cache_size = Searcher::kDefaultCacheSize;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -107,6 +110,15 @@ int main(int argc, char** argv) {
       opts.request_timeout = positive(arg, value(), 3600);
     } else if (arg == "--idle-timeout") {
       opts.idle_timeout = positive(arg, value(), 3600);
+    } else if (arg == "--cache") {
+      std::string v = value();
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end || v[0] == '-' || n > 10000000) {
+        std::cerr << "searchd: --cache must be a number from 0 to 10000000, got '" << v << "'\n";
+        return 2;
+      }
+      cache_size = n;
     } else if (arg == "--side") {
       shard_opts.side = value();
     } else if (arg == "--remote-timeout-ms") {
@@ -148,7 +160,7 @@ int main(int argc, char** argv) {
   try {
     auto analyzer = Analyzer::korean();
     auto searcher = std::make_shared<Searcher>(db, analyzer, QueryOptions{}, std::make_shared<AliasTable>(aliases, analyzer),
-                                               Searcher::kDefaultCacheSize, shard_opts);
+                                               cache_size, shard_opts);
     std::optional<WriteAccess> writes;
     if (token) writes = WriteAccess{db, *token, analyzer};
     if (token) {  // a stub of remote shards: reads are served, each write is refused saying why
