@@ -87,6 +87,17 @@ auto Searcher::with_index(F&& f) const {
       db.discard();
       if (!source_.sharded() || attempt >= 2) throw;
       source_.probe();
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // The indexer committed twice while this request read an older revision: read the newest.
+      db.discard();
+      if (attempt >= 2) throw;
+    } catch (const Xapian::DatabaseCorruptError&) {
+      // Seen in CI while an indexer was committing and being killed ("Expected block 119 to be
+      // level 1, not 0"): Xapian 1.4 can report a block of an old revision, reused by newer
+      // commits, as corruption. A fresh handle reads the newest revision; a real corruption
+      // fails again and is reported.
+      db.discard();
+      if (attempt >= 2) throw;
     }
   }
 }
