@@ -150,7 +150,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
   std::vector<std::string> bag;  // every syllable bigram of the positive words
-  std::vector<std::string> heads;  // each positive word's shortest form, in query order (proximity)
   std::vector<Q> excludes, filters;
   size_t word_count = 0;
   bool has_phrase = false;
@@ -256,13 +255,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
         std::string head = w.forms.front();
         for (const auto& f : w.forms)
           if (f.size() < head.size()) head = f;
-        heads.push_back(head);
-        pq.passage_words.push_back(head);
+        pq.heads.push_back(head);
       }
     for (const Token& t : tokens)
-      if (t.type == TokenType::Bigram && prefix.empty()) {
-        bag.push_back(std::string(kBigramPrefix) + t.term);
-      }
+      if (t.type == TokenType::Bigram && prefix.empty()) bag.push_back(std::string(kBigramPrefix) + t.term);
     if (c.phrase && words.size() > 1) loose.push_back(clause);
     if (c.or_with_previous && !positives.empty())
       positives.back() = Q(Q::OP_OR, positives.back(), clause);
@@ -291,6 +287,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   };
   // Words that stand close together in a text, as in the query, say more than words scattered
   // over it: each adjacent pair of the query's words, near each other, adds a little weight.
+  const std::vector<std::string>& heads = pq.heads;
   if (options_.proximity_weight > 0 && heads.size() > 1) {
     std::vector<Q> pairs;
     for (size_t i = 0; i + 1 < heads.size(); ++i)
