@@ -303,7 +303,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       // A question's top hits are re-ranked by passage evidence (passage.h), so at least
       // rerank_depth hits are read; below that the order is Xapian's, and pages never overlap.
       const QueryOptions& opt = builder_.options();
-      const bool rerank = by_relevance && opt.passage_weight > 0 && pq.question && pq.passage_words.size() > 1 &&
+      const bool rerank = by_relevance && opt.passage_weight > 0 && pq.question && pq.heads.size() > 1 &&
                           req.offset < opt.rerank_depth;
       // From the first hit (the MSet's own offset is not used: MSet::fetch crashes with one on
       // these databases), with a margin: a run of tied weights crossing the page's end is fetched
@@ -321,24 +321,29 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       }
       res.total = mset.get_matches_estimated();
       res.total_is_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      std::vector<std::pair<double, Xapian::doccount>> ranked;  // (score, index in mset), best first
-      for (size_t i = 0; i < need && i < order.size(); ++i) ranked.emplace_back(mset[order[i]].get_weight(), order[i]);
+      struct Ranked {
+        double score;
+        Xapian::doccount index;  // in mset
+        nlohmann::json article;  // the stored article, once read (null until then)
+      };
+      std::vector<Ranked> ranked;  // best first
+      for (size_t i = 0; i < need && i < order.size(); ++i) ranked.push_back({mset[order[i]].get_weight(), order[i], nullptr});
+      auto read_article = [&](Ranked& r) -> nlohmann::json& {
+        if (r.article.is_null()) r.article = nlohmann::json::parse(mset[r.index].get_document().get_data());
+        return r.article;
+      };
       if (rerank) {
-        PassageQuery passage = passage_query(db, pq.passage_words);
+        PassageQuery passage = passage_query(db, pq.heads);
         size_t depth = std::min<size_t>(ranked.size(), opt.rerank_depth);
-        for (size_t i = 0; i < depth && !passage.empty(); ++i) {
-          std::string body = nlohmann::json::parse(mset[ranked[i].second].get_document().get_data()).value("body", "");
-          ranked[i].first *= 1 + opt.passage_weight * passage_coverage(body, passage, opt.passage_window);
-        }
+        for (size_t i = 0; i < depth && !passage.empty(); ++i)
+          ranked[i].score *= 1 + opt.passage_weight * passage_coverage(read_article(ranked[i]).value("body", ""), passage, opt.passage_window);
         std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),
-                         [](const auto& a, const auto& b) { return a.first > b.first; });
+                         [](const auto& a, const auto& b) { return a.score > b.score; });
       }
       for (size_t i = req.offset; i < req.offset + req.limit && i < ranked.size(); ++i) {
-        auto [score, index] = ranked[i];
-        Xapian::MSetIterator it = mset[index];
         Hit h;
-        h.score = score;
-        h.article = nlohmann::json::parse(it.get_document().get_data());
+        h.score = ranked[i].score;
+        h.article = std::move(read_article(ranked[i]));
         h.id = h.article.value("id", "");
         if (req.snippets)
           h.snippet = make_snippet(h.article.value("body", ""), *analyzer_, pq.highlight_terms, pq.highlight_bigrams);
