@@ -33,10 +33,8 @@ namespace {
 }
 
 size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
-  char* end = nullptr;
-  unsigned long n = std::strtoul(v.c_str(), &end, 10);
-  if (v.empty() || *end || v[0] == '-' || (!allow_zero && n == 0)) usage_error(name + " expects a number, got '" + v + "'");
-  return n;
+  if (auto n = bench::parse_count(v, allow_zero)) return *n;
+  usage_error(name + " expects a number, got '" + v + "'");
 }
 
 #ifdef XAPIAN_NGRAM_INDEX
