@@ -67,6 +67,7 @@ class GatedServer : public httplib::Server {
   void reject(Conn& c, int status);         // reply with a JSON error, then drain and close
   void close_conn(std::unique_ptr<Conn> c);
   bool make_room();  // at max_connections: drop the longest-waiting one; false if none could go
+  void hand_to_worker(std::unique_ptr<Conn> c);  // a whole request: to the ready queue
   void wake();
 
   GateLimits limits_;
@@ -80,7 +81,8 @@ class GatedServer : public httplib::Server {
   bool stopping_ = false;
 
   std::vector<std::unique_ptr<Conn>> waiting_;   // gate thread only
-  std::atomic<size_t> open_{0};                  // waiting + ready + busy
+  std::atomic<size_t> open_{0};                  // waiting + ready + busy + not yet admitted
+  std::atomic<size_t> unadmitted_{0};            // accepted, not yet seen by admit()
   int wake_fd_[2] = {-1, -1};
   std::thread gate_;
   std::vector<std::thread> workers_;

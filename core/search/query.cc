@@ -271,8 +271,8 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   if (positives.empty()) {
     // Only filters or exclusions: everything that passes the filters (a browse).
     if (filters.empty()) return pq;
-    positives.push_back(Q::MatchAll);
-    loose.push_back(Q::MatchAll);
+    positives.push_back(match_all());
+    loose.push_back(match_all());
   }
   // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
   // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's

@@ -84,4 +84,9 @@ class QueryBuilder {
 // there; past `max`, only the `max` most frequent (never Xapian::WildcardError).
 Xapian::Query wildcard_query(const std::string& prefix, Xapian::termcount max, const Xapian::Database* expand = nullptr);
 
+// A query matching every document, made fresh. Never copy Xapian::Query::MatchAll: it is one
+// static object whose reference count is not atomic, so copies made by two request threads at
+// once corrupt it (ASan heap-use-after-free in CI, Concurrency.SearchdServesWhileTheIndexerCommits).
+inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 }  // namespace sosik

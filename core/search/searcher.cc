@@ -210,7 +210,7 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
   const Xapian::Database* expand = source_.sharded() ? &db : nullptr;  // wildcards as in one database
   ParsedQuery pq = builder_.build(req.q, expand);
   bool browse = pq.empty();  // no words: everything that passes the filters, newest first
-  if (browse) pq.query = pq.relaxed = Xapian::Query::MatchAll;
+  if (browse) pq.query = pq.relaxed = match_all();
   SearchResponse res = run(db, req, pq);
   res.query = req.q;
   res.shards = index.health();

@@ -22,6 +22,8 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "analysis/analyzer.h"
+#include "search/searcher.h"
 #include "support.h"
 
 namespace sosik::test {
@@ -624,6 +626,35 @@ TEST(Concurrency, SearchdServesWhileTheIndexerCommits) {
   std::cerr << requests << " requests while the indexer committed " << n / batch << " batches\n";
   EXPECT_GT(requests, 40u);
   EXPECT_EQ(max_seen.load(), n);
+}
+
+// Found by ASan in CI: Xapian::Query::MatchAll is one static object with a plain reference
+// count, and browses (no words: a filter or an exclusion alone) copied it from every request
+// thread at once. A Searcher without a cache, so every request builds its query.
+TEST(Concurrency, BrowsesFromManyThreadsAtOnce) {
+  TempDir dir;
+  ASSERT_EQ(run_indexer(dir / "db", {source_path("tests/fixtures/api/articles.jsonl")}).exit_code, 0);
+  Searcher searcher(dir / "db", Analyzer::korean(), {}, nullptr, 0);
+  const size_t all = searcher.document_count();
+  struct Case {
+    const char* q;
+    std::map<std::string, std::vector<std::string>> filters;
+  } cases[] = {{"", {}}, {"-없는낱말", {}}, {"", {{"section", {"IT"}}}}};
+  std::atomic<size_t> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) {
+        const Case& c = cases[static_cast<size_t>(t + i) % std::size(cases)];
+        SearchRequest req;
+        req.q = c.q;
+        req.filters = c.filters;
+        SearchResponse res = searcher.search(req);
+        if (res.total == 0 || (c.filters.empty() && res.total != all)) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0u) << "a browse lost or gained documents under concurrency (core/search/query.h match_all)";
 }
 
 }  // namespace
