@@ -154,7 +154,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   size_t word_count = 0;
   bool has_phrase = false;
 
-  // One word: its forms, its parts in order (mixed script), its syllable bigrams in order
+  // One word: its forms, its parts in order (mixed script), all its syllable bigrams
   // (inside compounds); a 초성 word searches initial consonants; an alias adds its group.
   std::function<Q(const WordForms&, const std::string&, bool)> word_query = [&](const WordForms& w, const std::string& prefix,
                                                                                 bool expand) {
@@ -167,8 +167,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     if (!forms.empty()) alts.push_back(forms);
     if (w.parts.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, w.parts, prefix, w.parts.size()));
     if (prefix.empty() && !w.longest_hangul.empty()) {
-      Q bigrams = terms_query(Q::OP_PHRASE, syllable_bigrams(w.longest_hangul), std::string(kBigramPrefix),
-                              syllable_bigrams(w.longest_hangul).size());
+      Q bigrams = terms_query(Q::OP_AND, syllable_bigrams(w.longest_hangul), std::string(kBigramPrefix));
       alts.push_back(Q(Q::OP_SCALE_WEIGHT, bigrams, options_.bigram_weight));
     }
     if (expand && aliases_) {
@@ -224,15 +223,16 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     for (const auto& w : words) ws.push_back(word_query(w, prefix, true));
     if (c.phrase && words.size() > 1) {
       // Phrases are checked by position. Xapian 1.4 phrases take terms only, so the phrase is
-      // matched on each word's first form, or on the continuous syllable bigrams of the whole
-      // phrase, which also finds it written with other spacing (데이터 센터 ≈ 데이터센터).
+      // matched on each word's first form, or on all the continuous syllable bigrams of the whole
+      // phrase (no positions: their bigram across the space, 터센, keeps them together), which
+      // also finds it written with other spacing (데이터 센터 ≈ 데이터센터).
       std::vector<std::string> firsts;
       for (const auto& w : words) firsts.push_back(w.forms.front());
       std::vector<Q> alts{terms_query(Q::OP_PHRASE, firsts, prefix, firsts.size())};
       std::vector<std::string> bg;
       for (const Token& t : tokens)
         if (t.type == TokenType::Bigram) bg.push_back(t.term);
-      if (prefix.empty() && bg.size() > 1) alts.push_back(terms_query(Q::OP_PHRASE, bg, std::string(kBigramPrefix), bg.size()));
+      if (prefix.empty() && bg.size() > 1) alts.push_back(terms_query(Q::OP_AND, bg, std::string(kBigramPrefix)));
       clause = Q(Q::OP_OR, alts.begin(), alts.end());
       has_phrase = !c.exclude;
     } else {

@@ -276,7 +276,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   for (int attempt = 0;; ++attempt) {
     try {
       Xapian::Enquire enquire(db);
-      enquire.set_weighting_scheme(Xapian::BM25Weight());
+      const QueryOptions& o = builder_.options();
+      enquire.set_weighting_scheme(Xapian::BM25Weight(o.bm25_k1, 0, 1, o.bm25_b, 0.5));
       bool relaxed = res.relaxed;
       enquire.set_query(filtered(pq.strict && relaxed ? pq.relaxed : pq.query, req, *analyzer_));
       // Equal scores by the order key (newest first, then id), never by docid: the same order from
