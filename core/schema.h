@@ -57,7 +57,6 @@ inline constexpr std::string_view kExactPrefix = "XE";    // words exactly as wr
 inline constexpr std::string_view kLinkedFromPrefix = "XL";  // on a stub/article: who links to it
 inline constexpr std::string_view kKindPrefix = "XK";     // XKarticle or XKstub
 inline constexpr std::string_view kTitleKeyPrefix = "XN"; // normalised title, joins stubs to articles
-inline constexpr std::string_view kChoseongPrefix = "XC";  // initial consonants of a Hangul word (ㅁㅇㅋㄹㅅㅍㅌ)
 // Keys of Xapian's synonym table used as the completion vocabulary (title words and words an
 // article repeats): "J" + jamo spelling, "C" + initial consonants → the word.
 inline constexpr std::string_view kJamoKey = "J";

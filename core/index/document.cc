@@ -41,9 +41,6 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       continue;
     }
     doc.add_posting(t.term, t.position, wdf);
-    // 초성 search: ㅅㄹㅇㅁ finds 슐레이먼(이).
-    // (No positions: 초성 matches whole words, never phrases.)
-    if (std::string cho = choseong(t.term); cho.size() > 3) doc.add_term(std::string(kChoseongPrefix) + cho);
     if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept

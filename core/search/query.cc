@@ -145,7 +145,35 @@ Xapian::Query wildcard_query(const std::string& prefix, Xapian::termcount max, c
   return Q(Q::OP_SYNONYM, names.begin(), names.end());
 }
 
-ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* expand_in) const {
+// The vocabulary's words whose initial consonants are `cho` (exact) or start with it (all): the
+// `max` in most documents of `index`.
+std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(const Xapian::Database& vocabulary,
+                                                                             const Xapian::Database& index,
+                                                                             const std::string& cho, Xapian::termcount max) {
+  const std::string key = std::string(kChoseongKey) + cho;
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  std::set<std::string> exact;
+  size_t keys = 0;
+  for (auto k = vocabulary.synonym_keys_begin(key); k != vocabulary.synonym_keys_end(key) && keys < 500; ++k, ++keys)
+    for (auto w = vocabulary.synonyms_begin(*k); w != vocabulary.synonyms_end(*k); ++w) {
+      found.emplace_back(index.get_termfreq(*w), *w);
+      if (*k == key) exact.insert(*w);
+    }
+  if (max && found.size() > max) {
+    std::partial_sort(found.begin(), found.begin() + max, found.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    found.resize(max);
+  }
+  std::pair<std::vector<std::string>, std::vector<std::string>> out;
+  for (auto& [freq, w] : found) {
+    if (exact.count(w)) out.first.push_back(w);
+    out.second.push_back(std::move(w));
+  }
+  return out;
+}
+
+ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* expand_in,
+                                const Xapian::Database* vocabulary) const {
   ParsedQuery pq;
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
@@ -160,8 +188,14 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
                                                                                 bool expand) {
     std::vector<Q> alts;
     if (prefix.empty() && is_choseong_only(w.forms.front()) && w.forms.front().size() > 3) {
-      std::string term = std::string(kChoseongPrefix) + w.forms.front();
-      return Q(Q::OP_OR, Q(term), wildcard_query(term, options_.max_wildcard_terms, expand_in));
+      // 초성 (ㅅㄹㅇㅁ): the words of the vocabulary with those initial consonants, exactly (counted
+      // twice) or as a start (ㅅㄹㅇ → 슐레이먼). Read from the vocabulary rather than indexed as a
+      // term per word and article, which cost 15% of the indexing time.
+      if (!vocabulary) return Q(std::string(kChoseongKey) + w.forms.front());  // no such term: nothing
+      // Counted in all the shards (expand_in) or in the one database, which is then the vocabulary.
+      const Xapian::Database& index = expand_in ? *expand_in : *vocabulary;
+      auto [exact, all] = choseong_words(*vocabulary, index, w.forms.front(), options_.max_wildcard_terms);
+      return Q(Q::OP_OR, terms_query(Q::OP_SYNONYM, exact), terms_query(Q::OP_SYNONYM, all));
     }
     Q forms = terms_query(Q::OP_SYNONYM, w.forms, prefix);
     if (!forms.empty()) alts.push_back(forms);

@@ -75,7 +75,10 @@ class QueryBuilder {
   // `expand_in`: an index of several shards. Wildcards (초성 prefixes) are then expanded against all
   // of it here, as Xapian does in one database; left to Xapian, each shard expands them on its
   // own terms and weighs the matches differently from one database (docs/scale-out.md).
-  ParsedQuery build(std::string_view query, const Xapian::Database* expand_in = nullptr) const;
+  // `vocabulary`: the index's completion vocabulary (IndexHandle::side()), for 초성 words; without
+  // it they match nothing.
+  ParsedQuery build(std::string_view query, const Xapian::Database* expand_in = nullptr,
+                    const Xapian::Database* vocabulary = nullptr) const;
   const QueryOptions& options() const { return options_; }
   // Changes whenever the alias file is reloaded (0 without aliases).
   unsigned aliases_generation() const { return aliases_ ? aliases_->generation() : 0; }

@@ -208,7 +208,7 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
 SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest& req) const {
   Xapian::Database& db = index.main();
   const Xapian::Database* expand = source_.sharded() ? &db : nullptr;  // wildcards as in one database
-  ParsedQuery pq = builder_.build(req.q, expand);
+  ParsedQuery pq = builder_.build(req.q, expand, &index.side());
   bool browse = pq.empty();  // no words: everything that passes the filters, newest first
   if (browse) pq.query = pq.relaxed = match_all();
   SearchResponse res = run(db, req, pq);
@@ -222,7 +222,7 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
   if (auto better = spelling_correction(db, index.side(), req.q)) {
     SearchRequest alt = req;
     alt.q = *better;
-    SearchResponse corrected = run(db, alt, builder_.build(*better, expand));
+    SearchResponse corrected = run(db, alt, builder_.build(*better, expand, &index.side()));
     corrected.shards = res.shards;
     if (corrected.total > 0 && corrected.total >= res.total) {
       res.did_you_mean = *better;
@@ -446,7 +446,7 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
     std::vector<Q> title_words{wildcard_query(s + prefix, 50, expand)};
     for (size_t i = 0; i < ranked.size() && i < 3; ++i) title_words.emplace_back(s + ranked[i].second);
     Q q(Q::OP_OR, title_words.begin(), title_words.end());
-    ParsedQuery before = builder_.build(head, expand);
+    ParsedQuery before = builder_.build(head, expand, &side);
     if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
     Xapian::Enquire enquire(*db);
     enquire.set_query(q);

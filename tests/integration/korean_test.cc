@@ -77,7 +77,7 @@ std::string join(const std::vector<std::string>& v) {
 
 TEST_F(Korean, ChoseongFindsAndSuggests) {
   struct Case { const char* q; const char* id; const char* word; };
-  const Case cases[] = {{"ㅁㅇㅋㄹㅅㅍㅌ", kSeed, "마이크로소프트"}, {"ㅅㄹㅇㅁ", kSeed, "슐레이먼"}};
+  const Case cases[] = {{"ㅁㅇㅋㄹㅅㅍㅌ", kSeed, "마이크로소프트"}, {"ㅅㄹㅇㅁ", kSeed, "슐레이먼"}, {"ㅅㄹㅇ", kSeed, "슐레이먼"}};
   for (const auto& c : cases) {
     EXPECT_TRUE(has(ids(search(c.q)), c.id)) << "'" << c.q << "' should find " << c.id;
     auto s = suggestions(c.q);
