@@ -292,15 +292,17 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
         spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(facet_slot(name)));
         enquire.add_matchspy(spies.back().get());
       }
-      // Up to kScoredMatches, every match is scored: Xapian 1.4 skips work for documents it expects
-      // below the page, and doing so can leave out a phrase or proximity bonus from a document it
-      // does return, so its weight (and rank) would depend on the page size and on how documents
-      // are split into shards. Scoring all of a large match set cost keyword queries at 100K
-      // articles p50 2.2 -> 3.2 ms and p99 12 -> 31 ms (bench/query_speed), so past that many
-      // matches Xapian may skip again. Facets count the whole match set (`total` is then exact).
+      // Up to kScoredMatches, every match of a query with a phrase or NEAR is scored: Xapian 1.4
+      // skips work for documents it expects below the page, and doing so can leave out a phrase or
+      // proximity bonus from a document it does return, so its weight (and rank) would depend on
+      // the page size and on how documents are split into shards. Scoring all of a large match
+      // set cost keyword queries at 100K articles p50 2.2 -> 3.2 ms and p99 12 -> 31 ms
+      // (bench/query_speed), so past that many matches Xapian may skip again. Without positions
+      // its skipping changes no weight. Facets count the whole match set (`total` is then exact).
       const Xapian::doccount check =
-          spies.empty() ? std::min(db.get_doccount(), std::max<Xapian::doccount>(kScoredMatches, static_cast<Xapian::doccount>(req.offset + req.limit + 100)))
-                        : db.get_doccount();
+          !spies.empty()  ? db.get_doccount()
+          : pq.positional ? std::min(db.get_doccount(), std::max<Xapian::doccount>(kScoredMatches, static_cast<Xapian::doccount>(req.offset + req.limit + 100)))
+                          : 0;
       // A question's top hits are re-ranked by passage evidence (passage.h), so at least
       // rerank_depth hits are read; below that the order is Xapian's, and pages never overlap.
       const QueryOptions& opt = builder_.options();
