@@ -181,6 +181,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   std::vector<Q> excludes, filters;
   size_t word_count = 0;
   bool has_phrase = false;
+  // Term statistics of all the shards (expand_in), or of the one database, which is then the
+  // vocabulary too.
+  const Xapian::Database* stats = expand_in ? expand_in : vocabulary;
 
   // One word: its forms, its parts in order (mixed script), all its syllable bigrams
   // (inside compounds); a 초성 word searches initial consonants; an alias adds its group.
@@ -192,9 +195,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       // twice) or as a start (ㅅㄹㅇ → 슐레이먼). Read from the vocabulary rather than indexed as a
       // term per word and article, which cost 15% of the indexing time.
       if (!vocabulary) return Q(std::string(kChoseongKey) + w.forms.front());  // no such term: nothing
-      // Counted in all the shards (expand_in) or in the one database, which is then the vocabulary.
-      const Xapian::Database& index = expand_in ? *expand_in : *vocabulary;
-      auto [exact, all] = choseong_words(*vocabulary, index, w.forms.front(), options_.max_wildcard_terms);
+      auto [exact, all] = choseong_words(*vocabulary, *stats, w.forms.front(), options_.max_wildcard_terms);
       return Q(Q::OP_OR, terms_query(Q::OP_SYNONYM, exact), terms_query(Q::OP_SYNONYM, all));
     }
     Q forms = terms_query(Q::OP_SYNONYM, w.forms, prefix);
@@ -342,6 +343,13 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       any = Q(Q::OP_OR, any, prox);
       all = Q(Q::OP_AND_MAYBE, all, prox);
     }
+  }
+  if (stats && !bag.empty()) {
+    const double most = options_.bag_max_df * stats->get_doccount();
+    std::vector<std::string> kept;
+    for (auto& b : bag)
+      if (stats->get_termfreq(b) <= most) kept.push_back(std::move(b));
+    if (!kept.empty()) bag.swap(kept);
   }
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
     Q bag_q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, bag.begin(), bag.end()), options_.bigram_bag_weight);

@@ -34,5 +34,36 @@ TEST(QueryBuilder, PositionsOnlyWherePhrasesOrProximityNeedThem) {
   }
 }
 
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The bag of bigrams leaves out those in more than bag_max_df of the documents, unless that
+// would leave it empty (a small index where every document has the query's word).
+TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (int i = 0; i < 10; ++i) {
+    Xapian::Document d;
+    d.add_term("XB데이");                 // in every document
+    if (i == 0) d.add_term("XB센터");     // in one
+    db.add_document(d);
+  }
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; size_t data_bigrams, center_bigrams; };
+  const Case cases[] = {
+      // Once in the word's own bigram AND; the bag keeps only the rare bigram.
+      {"데이터센터", 1, 2},
+      // Every bag bigram is common: the bag keeps them all.
+      {"데이", 2, 0},
+  };
+  for (const auto& c : cases) {
+    std::string d = builder.build(c.q, nullptr, &db).query.get_description();
+    EXPECT_EQ(count(d, "XB데이"), c.data_bigrams) << c.q << ": " << d;
+    EXPECT_EQ(count(d, "XB센터"), c.center_bigrams) << c.q << ": " << d;
+  }
+}
+
 }  // namespace
 }  // namespace sosik
