@@ -219,7 +219,7 @@ def build_index(args, system, jsonl):
     timeout = 600 if args.smoke else None
     extra = {}
     if system == "sosik":
-        cmd = [need_binary(args, "indexer"), "--db", str(db), "--format", "jsonl", str(jsonl)]
+        cmd = [need_binary(args, "indexer"), "--db", str(db), "--format", "jsonl", "--compact", str(jsonl)]
         rc, wall, rss, cpu = run_measured(cmd, log_path, timeout=timeout)
     elif system == "xapian-ngram":
         cmd = [need_binary(args, "xapian-ngram-index"), "--db", str(db), str(jsonl)]

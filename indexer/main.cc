@@ -27,14 +27,16 @@ namespace {
 
 void usage(std::ostream& out) {
   out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--delete ID]... [PATH...]\n"
-         "               [--shards N | --shard-by month]\n"
+         "               [--shards N | --shard-by month] [--compact]\n"
          "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm .xhtml)\n"
          "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n"
          "  --threads N threads analysing articles (default: one per core; 0: none, all on one thread);\n"
          "              one thread writes, in input order, so the index is the same for any N\n"
          "  --shards N  write DIR/shard-00..N-1 (the hash of the id picks one), DIR/side and the stub\n"
          "              file DIR/sosik.stub; --shard-by month: one shard per publication month.\n"
-         "              A sharded DIR keeps its layout: later runs need neither option\n";
+         "              A sharded DIR keeps its layout: later runs need neither option\n"
+         "  --compact   at the end, rewrite the index compactly (about half the size, faster\n"
+         "              searches; worth it after a bulk load; one database, not shards)\n";
 }
 
 size_t document_count(IndexWriter& w) { return w.database().get_doccount(); }
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, deletes;
   std::optional<ShardLayout> layout;
   std::string shard_by;
+  bool compact = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char* name) -> std::string {
@@ -84,6 +87,8 @@ int main(int argc, char** argv) {
     };
     if (arg == "--db") {
       db_path = value("--db");
+    } else if (arg == "--compact") {
+      compact = true;
     } else if (arg == "--format") {
       std::string f = value("--format");
       auto parsed = parse_format(f);
@@ -138,7 +143,7 @@ int main(int argc, char** argv) {
       inputs.push_back(arg);
     }
   }
-  if (db_path.empty() || (inputs.empty() && deletes.empty())) {
+  if (db_path.empty() || (inputs.empty() && deletes.empty() && !compact)) {
     usage(std::cerr);
     return 2;
   }
@@ -151,6 +156,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (shard_by == "month") layout = ShardLayout{ShardLayout::By::Month, 0};
+  if (compact && (layout || ShardedIndexWriter::existing_layout(db_path))) {
+    std::cerr << "indexer: --compact works on one database; compact shards one by one with xapian-compact\n";
+    return 2;
+  }
   std::error_code fs_ec;
   if (fs::path(db_path).filename() == kStubFileName && fs::is_regular_file(db_path, fs_ec))
     db_path = fs::path(db_path).parent_path().string();  // the stub names its directory
@@ -238,6 +247,15 @@ int main(int argc, char** argv) {
     } else {
       IndexWriter writer(db_path, analyzer, batch);
       summary = ingest(writer);
+      if (compact) {
+        auto t0 = std::chrono::steady_clock::now();
+        std::cerr << "compacting " << db_path << "\n";
+        writer.compact();
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        summary["compact_seconds"] = secs;
+        summary["seconds"] = summary["seconds"].get<double>() + secs;
+        summary["docs_per_sec"] = summary["indexed"].get<double>() / summary["seconds"].get<double>();
+      }
     }
     std::cout << summary.dump() << std::endl;
   } catch (const Xapian::Error& e) {

@@ -52,6 +52,10 @@ class IndexWriter {
   void add(PreparedArticle&& article);
   bool remove(const std::string& id);  // false when no such article
   void commit();
+  // Commits, then rewrites the index compactly (Xapian compaction: about half the size and
+  // faster reads, at a few seconds per 100,000 articles) and swaps it in at once. The write lock
+  // is held throughout, so no commit is lost; a kill leaves the last commit readable.
+  void compact();
 
   const WriteStats& stats() const { return stats_; }
   Xapian::WritableDatabase& database() { return db_; }
@@ -60,6 +64,7 @@ class IndexWriter {
   void link_to(PreparedArticle::Link& link);
   void maybe_commit();
 
+  std::string path_;
   Xapian::WritableDatabase db_;
   std::shared_ptr<const Analyzer> analyzer_;
   size_t batch_size_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -112,6 +113,48 @@ TEST(Ingest, ReingestingGivesTheSameIndexAndDeleteRemoves) {
   EXPECT_EQ(dump_index(dir / "db").count("000_1f698f136fdf8a36"), 0u);
   CommandResult missing = run_indexer(dir / "db", {"--delete", "000_1f698f136fdf8a36"});
   EXPECT_NE(missing.err.find("no such article"), std::string::npos) << missing.err;
+}
+
+// --compact after a run of small commits: the same documents in less space, the index still
+// writable, and a searchd that had it open answers from the compacted one.
+TEST(Ingest, CompactKeepsTheIndexInLessSpace) {
+  TempDir dir;
+  auto bytes = [](const std::string& d) {
+    uintmax_t n = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(d))
+      if (e.is_regular_file()) n += e.file_size();
+    return n;
+  };
+  CommandResult first = run_indexer(dir / "db", {"--batch", "1", source_path("corpus"), source_path("tests/fixtures/api/articles.jsonl")});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto before = dump_index(dir / "db");
+  const uintmax_t size_before = bytes(dir / "db");
+  Searchd server(dir / "db");
+  auto ids = [&](const std::string& q) {
+    std::vector<std::string> out;
+    auto r = server.get("/api/search?limit=50&q=" + url_encode(q));
+    EXPECT_EQ(r.status, 200) << q << ": " << r.body;
+    for (const auto& h : r.json["hits"]) out.push_back(h["id"]);
+    return out;
+  };
+  const auto hits_before = ids("오픈AI");
+  ASSERT_FALSE(hits_before.empty());
+
+  CommandResult compacted = run_indexer(dir / "db", {"--compact"});
+  ASSERT_EQ(compacted.exit_code, 0) << compacted.err;
+  EXPECT_TRUE(summary_of(compacted).contains("compact_seconds")) << compacted.out;
+  EXPECT_EQ(dump_index(dir / "db"), before) << "compaction changed the documents";
+  EXPECT_LT(bytes(dir / "db"), size_before * 3 / 4) << "one commit per article leaves blocks half empty (core/index/writer.cc)";
+  EXPECT_FALSE(std::filesystem::exists(dir / "db.compacting")) << "the old index is removed";
+  EXPECT_EQ(ids("오픈AI"), hits_before) << "searchd reads the compacted index";
+
+  write_file(dir / "more.jsonl", article_line("after-compact", "압축 뒤에 온 기사", "압축한 색인에도 새 기사가 들어간다"));
+  CommandResult more = run_indexer(dir / "db", {dir / "more.jsonl"});
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  EXPECT_EQ(ids("압축").size(), 1u) << "a compacted index stays writable";
+
+  CommandResult sharded = run_indexer(dir / "sharded", {"--shards", "2", "--compact", dir / "more.jsonl"});
+  EXPECT_EQ(sharded.exit_code, 2) << "--compact is for one database: " << sharded.err;
 }
 
 TEST(Ingest, BadRecordsAreReportedAndGoodOnesKept) {
