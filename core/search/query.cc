@@ -315,8 +315,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   }
   // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
   // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
-  // quoted speech, say) is a bonus rather than a must.
-  pq.strict = word_count <= options_.max_strict_words || has_phrase;
+  // quoted speech, say) is a bonus rather than a must. A question is never strict: it names
+  // what it asks for (이름은, 회사는) in words the answer's text often lacks.
+  pq.strict = (word_count <= options_.max_strict_words && !pq.question) || has_phrase;
   Q any(Q::OP_OR, loose.begin(), loose.end());
   Q all(Q::OP_AND, positives.begin(), positives.end());
   auto finish = [&](Q q) {

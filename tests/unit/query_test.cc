@@ -24,6 +24,8 @@ TEST(QueryBuilder, PositionsOnlyWherePhrasesOrProximityNeedThem) {
       // Longer queries (questions) rank by how many words match, and by adjacent pairs nearby.
       {"마이크로소프트는 어느 회사에 지분 투자를 했나?", false, true, true, false},
       {"나델라 최고경영자 협력 계속 발표", false, true, true, false},
+      // A short question too: the answer's text may lack the word it asks with (이름은).
+      {"반류마루 함장의 이름은?", false, true, true, false},
   };
   for (const auto& c : cases) {
     ParsedQuery pq = builder.build(c.q);
