@@ -186,6 +186,7 @@ bool set_query_option(sosik::QueryOptions& o, std::string_view name, std::string
   else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
   else if (name == "bm25_k1") o.bm25_k1 = x;
   else if (name == "bag_max_df") o.bag_max_df = x;
+  else if (name == "pair_max_df") o.pair_max_df = x;
   else if (name == "bm25_b") o.bm25_b = x;
   else return false;
   return true;

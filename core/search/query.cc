@@ -332,14 +332,16 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // a quarter of their time (positions read for every match Xapian scores).
   const std::vector<std::string>& heads = pq.heads;
   if (options_.proximity_weight > 0 && heads.size() > 1 && !pq.strict) {
-    pq.positional = true;
+    // A pair with a word in most documents weighs little and costs the most position checks.
+    auto common = [&](const std::string& t) { return stats && stats->get_termfreq(t) > options_.pair_max_df * stats->get_doccount(); };
     std::vector<Q> pairs;
     for (size_t i = 0; i + 1 < heads.size(); ++i)
-      if (heads[i] != heads[i + 1]) {
+      if (heads[i] != heads[i + 1] && !common(heads[i]) && !common(heads[i + 1])) {
         Q pair[2] = {Q(heads[i]), Q(heads[i + 1])};
         pairs.push_back(Q(Q::OP_NEAR, pair, pair + 2, options_.proximity_window));
       }
     if (!pairs.empty()) {
+      pq.positional = true;
       Q prox(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, pairs.begin(), pairs.end()), options_.proximity_weight);
       any = Q(Q::OP_OR, any, prox);
       all = Q(Q::OP_AND_MAYBE, all, prox);
