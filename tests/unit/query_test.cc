@@ -67,5 +67,26 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   }
 }
 
+// No proximity pair with a word in more than pair_max_df of the documents.
+TEST(QueryBuilder, NoProximityPairWithACommonWord) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (int i = 0; i < 10; ++i) {
+    Xapian::Document d;
+    d.add_term("나델라");  // in every document
+    db.add_document(d);
+  }
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; size_t pairs; };
+  const Case cases[] = {
+      {"협력 발표 계속 소식 전망", 4},   // every adjacent pair
+      {"나델라 협력 발표 계속 소식", 3},  // not 나델라–협력
+      {"협력 나델라 발표 계속 소식", 2},  // neither pair with 나델라
+  };
+  for (const auto& c : cases) {
+    std::string d = builder.build(c.q, nullptr, &db).query.get_description();
+    EXPECT_EQ(count(d, " NEAR "), c.pairs) << c.q << ": " << d;
+  }
+}
+
 }  // namespace
 }  // namespace sosik
