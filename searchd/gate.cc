@@ -237,8 +237,6 @@ bool GatedServer::process_and_close_socket(socket_t sock) {
   c->fd = sock;
   c->deadline = Clock::now() + limits_.request_timeout;  // a new connection owes a request
   c->idle = false;
-  ++open_;
-  ++unadmitted_;
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
@@ -255,8 +253,7 @@ void GatedServer::close_conn(std::unique_ptr<Conn> c) {
   if (!c) return;
   shutdown(c->fd, SHUT_RDWR);
   close(c->fd);
-  if (c->fresh) --unadmitted_;
-  --open_;
+  if (!c->fresh) --admitted_;
 }
 
 bool GatedServer::make_room() {
@@ -295,16 +292,12 @@ void GatedServer::hand_to_worker(std::unique_ptr<Conn> c) {
 void GatedServer::admit(std::unique_ptr<Conn> c) {
   if (c->fresh) {
     c->fresh = false;
-    --unadmitted_;
+    ++admitted_;
     // Only admitted connections count: a burst of reconnecting slow clients, accepted and not
     // yet admitted, must not make room at the cost of one that is (a 503 seen in CI).
-    auto admitted = [this] {
-      long unadmitted = static_cast<long>(unadmitted_.load());  // first: open_ never lags it
-      return static_cast<long>(open_.load()) - unadmitted;
-    };
-    while (admitted() > static_cast<long>(limits_.max_connections) && make_room()) {
+    while (admitted_ > limits_.max_connections && make_room()) {
     }
-    if (admitted() > static_cast<long>(limits_.max_connections)) {  // every other connection is busy in a worker
+    if (admitted_ > limits_.max_connections) {  // every other connection is busy in a worker
       reject(*c, 503);
       close_conn(std::move(c));
       return;

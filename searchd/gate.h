@@ -81,8 +81,7 @@ class GatedServer : public httplib::Server {
   bool stopping_ = false;
 
   std::vector<std::unique_ptr<Conn>> waiting_;   // gate thread only
-  std::atomic<size_t> open_{0};                  // waiting + ready + busy + not yet admitted
-  std::atomic<size_t> unadmitted_{0};            // accepted, not yet seen by admit()
+  std::atomic<size_t> admitted_{0};              // seen by admit(), not closed: waiting + ready + busy
   int wake_fd_[2] = {-1, -1};
   std::thread gate_;
   std::vector<std::thread> workers_;
