@@ -145,6 +145,8 @@ Xapian::Query wildcard_query(const std::string& prefix, Xapian::termcount max, c
   return Q(Q::OP_SYNONYM, names.begin(), names.end());
 }
 
+namespace {
+
 // The vocabulary's words whose initial consonants are `cho` (exact) or start with it (all): the
 // `max` in most documents of `index`.
 std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(const Xapian::Database& vocabulary,
@@ -172,6 +174,8 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
   return out;
 }
 
+}  // namespace
+
 ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* expand_in,
                                 const Xapian::Database* vocabulary) const {
   ParsedQuery pq;
@@ -184,6 +188,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // Term statistics of all the shards (expand_in), or of the one database, which is then the
   // vocabulary too.
   const Xapian::Database* stats = expand_in ? expand_in : vocabulary;
+  // Terms in more than `share` of the documents weigh little and have the longest posting lists:
+  // the bag and the proximity pairs leave them out.
+  auto common = [&](const std::string& term, double share) {
+    return stats && stats->get_termfreq(term) > share * stats->get_doccount();
+  };
 
   // One word: its forms, its parts in order (mixed script), all its syllable bigrams
   // (inside compounds); a 초성 word searches initial consonants; an alias adds its group.
@@ -332,11 +341,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // a quarter of their time (positions read for every match Xapian scores).
   const std::vector<std::string>& heads = pq.heads;
   if (options_.proximity_weight > 0 && heads.size() > 1 && !pq.strict) {
-    // A pair with a word in most documents weighs little and costs the most position checks.
-    auto common = [&](const std::string& t) { return stats && stats->get_termfreq(t) > options_.pair_max_df * stats->get_doccount(); };
     std::vector<Q> pairs;
     for (size_t i = 0; i + 1 < heads.size(); ++i)
-      if (heads[i] != heads[i + 1] && !common(heads[i]) && !common(heads[i + 1])) {
+      if (heads[i] != heads[i + 1] && !common(heads[i], options_.pair_max_df) && !common(heads[i + 1], options_.pair_max_df)) {
         Q pair[2] = {Q(heads[i]), Q(heads[i + 1])};
         pairs.push_back(Q(Q::OP_NEAR, pair, pair + 2, options_.proximity_window));
       }
@@ -347,13 +354,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       all = Q(Q::OP_AND_MAYBE, all, prox);
     }
   }
-  if (stats && !bag.empty()) {
-    const double most = options_.bag_max_df * stats->get_doccount();
-    std::vector<std::string> kept;
-    for (auto& b : bag)
-      if (stats->get_termfreq(b) <= most) kept.push_back(std::move(b));
-    if (!kept.empty()) bag.swap(kept);
-  }
+  std::vector<std::string> kept;  // never emptied: a tiny index may hold the word everywhere
+  for (const auto& b : bag)
+    if (!common(b, options_.bag_max_df)) kept.push_back(b);
+  if (!kept.empty()) bag.swap(kept);
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
     Q bag_q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, bag.begin(), bag.end()), options_.bigram_bag_weight);
     any = Q(Q::OP_OR, any, bag_q);

@@ -276,8 +276,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   for (int attempt = 0;; ++attempt) {
     try {
       Xapian::Enquire enquire(db);
-      const QueryOptions& o = builder_.options();
-      enquire.set_weighting_scheme(Xapian::BM25Weight(o.bm25_k1, 0, 1, o.bm25_b, 0.5));
+      const QueryOptions& opt = builder_.options();
+      enquire.set_weighting_scheme(Xapian::BM25Weight(opt.bm25_k1, 0, 1, opt.bm25_b, 0.5));
       bool relaxed = res.relaxed;
       enquire.set_query(filtered(pq.strict && relaxed ? pq.relaxed : pq.query, req, *analyzer_));
       // Equal scores by the order key (newest first, then id), never by docid: the same order from
@@ -305,7 +305,6 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
                           : 0;
       // A question's top hits are re-ranked by passage evidence (passage.h), so at least
       // rerank_depth hits are read; below that the order is Xapian's, and pages never overlap.
-      const QueryOptions& opt = builder_.options();
       const bool rerank = by_relevance && opt.passage_weight > 0 && pq.question && pq.heads.size() > 1 &&
                           req.offset < opt.rerank_depth;
       // From the first hit (the MSet's own offset is not used: MSet::fetch crashes with one on
