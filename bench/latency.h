@@ -17,14 +17,6 @@
 
 namespace bench {
 
-// A count option's value: decimal digits, not 0 unless `allow_zero`; nullopt for anything else.
-inline std::optional<size_t> parse_count(const std::string& v, bool allow_zero) {
-  char* end = nullptr;
-  unsigned long n = std::strtoul(v.c_str(), &end, 10);
-  if (v.empty() || *end || v[0] == '-' || (!allow_zero && n == 0)) return std::nullopt;
-  return n;
-}
-
 struct Query {
   std::string kind;  // "keyword", "question", … (the part before a tab; "query" without one)
   std::string text;

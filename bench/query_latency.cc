@@ -16,6 +16,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
+#include "cli.h"
 #include "latency.h"
 #include "search/searcher.h"
 
@@ -27,7 +28,7 @@ namespace {
   std::exit(2);
 }
 size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
-  if (auto n = bench::parse_count(v, allow_zero)) return *n;
+  if (auto n = sosik::parse_count(v, allow_zero ? 0 : 1)) return *n;
   usage_error(name + " expects a number, got '" + v + "'");
 }
 }  // namespace

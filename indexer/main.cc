@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.h"
 #include "formats.h"
 #include "index/sharded_writer.h"
 #include "index/writer.h"
@@ -110,13 +111,12 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--threads") {
       std::string v = value("--threads");
-      char* end = nullptr;
-      unsigned long n = std::strtoul(v.c_str(), &end, 10);
-      if (v.empty() || *end || v[0] == '-' || n > 256) {
+      auto n = parse_count(v, 0, 256);
+      if (!n) {
         std::cerr << "indexer: --threads must be a number from 0 to 256, got '" << v << "'\n";
         return 2;
       }
-      threads = n;
+      threads = *n;
     } else if (arg == "--shards") {
       std::string v = value("--shards");
       layout = ShardLayout::parse("hash " + v);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli.h"
 #include "server.h"
 
 using namespace sosik;
@@ -112,13 +113,12 @@ int main(int argc, char** argv) {
       opts.idle_timeout = positive(arg, value(), 3600);
     } else if (arg == "--cache") {
       std::string v = value();
-      char* end = nullptr;
-      unsigned long n = std::strtoul(v.c_str(), &end, 10);
-      if (v.empty() || *end || v[0] == '-' || n > 10000000) {
+      auto n = parse_count(v, 0, 10000000);
+      if (!n) {
         std::cerr << "searchd: --cache must be a number from 0 to 10000000, got '" << v << "'\n";
         return 2;
       }
-      cache_size = n;
+      cache_size = *n;
     } else if (arg == "--side") {
       shard_opts.side = value();
     } else if (arg == "--remote-timeout-ms") {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "../../core/cli.h"
 #include "../latency.h"
 
 namespace {
@@ -33,7 +34,7 @@ namespace {
 }
 
 size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
-  if (auto n = bench::parse_count(v, allow_zero)) return *n;
+  if (auto n = sosik::parse_count(v, allow_zero ? 0 : 1)) return *n;
   usage_error(name + " expects a number, got '" + v + "'");
 }
 

@@ -21,6 +21,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
+#include "cli.h"
 #include "dataset.h"
 #include "metrics.h"
 #include "systems.h"
@@ -95,10 +96,9 @@ Options parse_options(int argc, char** argv) {
       o.out_dir = next();
     } else if (arg == "--max-queries") {
       std::string v = next();
-      char* end = nullptr;
-      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end || v[0] == '-') throw UsageError("--max-queries expects a number, got '" + v + "'");
-      o.max_queries = static_cast<size_t>(n);
+      auto n = sosik::parse_count(v);
+      if (!n) throw UsageError("--max-queries expects a number, got '" + v + "'");
+      o.max_queries = *n;
     } else if (arg == "--systems") {
       o.systems = split_list(next());
       const auto& known = bench::all_system_names();
