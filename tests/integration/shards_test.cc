@@ -221,11 +221,10 @@ class Shards : public ::testing::Test {
     shard0_ = new Daemon(tcpsrv(*dir_ / "sharded/shard-00"));
     shard1_ = new Daemon(tcpsrv(*dir_ / "sharded/shard-01"));
     // The front machine: a stub of remote shards, the side index passed with --side.
-    fs::create_directories(*dir_ / "front");
-    write_file(*dir_ / "front/remote.stub", "# two shards on xapian-tcpsrv\n" + remote_line(*shard0_) + "\n" + remote_line(*shard1_) + "\n");
+    std::string front = remote_stub("front", {"# two shards on xapian-tcpsrv", remote_line(*shard0_), remote_line(*shard1_)});
     single_ = new Searchd(*dir_ / "single");
     local_ = new Searchd(*dir_ / "sharded/sosik.stub");
-    remote_ = new Searchd(*dir_ / "front/remote.stub", {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "5000"});
+    remote_ = new Searchd(front, {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "5000"});
   }
   static void TearDownTestSuite() {
     for (Searchd* s : {single_, local_, remote_}) delete s;
@@ -238,6 +237,14 @@ class Shards : public ::testing::Test {
   }
   void SetUp() override {
     if (!have(kTcpSrv)) GTEST_SKIP() << kTcpSrv << " is missing";
+  }
+  // A stub file DIR/NAME/remote.stub of these lines (remote shards, comments); its path.
+  static std::string remote_stub(const std::string& name, const std::vector<std::string>& lines) {
+    fs::create_directories(*dir_ / name);
+    std::string text;
+    for (const auto& line : lines) text += line + "\n";
+    write_file(*dir_ / (name + "/remote.stub"), text);
+    return *dir_ / (name + "/remote.stub");
   }
   static json get(const Searchd& s, const std::string& path) {
     auto r = s.get(path);
@@ -344,9 +351,7 @@ TEST_F(Shards, ArticlesAndSuggestionsAsInOneDatabase) {
 
 TEST_F(Shards, WithoutTheSideIndexRemoteShardsOfferNoSpelling) {
   // Why the side index exists: Xapian's remote backend serves no spelling or synonym table.
-  fs::create_directories(*dir_ / "bare");
-  write_file(*dir_ / "bare/remote.stub", remote_line(*shard0_) + "\n" + remote_line(*shard1_) + "\n");
-  Searchd bare(*dir_ / "bare/remote.stub");
+  Searchd bare(remote_stub("bare", {remote_line(*shard0_), remote_line(*shard1_)}));
   json j = get(bare, "/api/search?q=" + url_encode("나델러"));
   EXPECT_TRUE(j["did_you_mean"].is_null()) << "Xapian now serves spelling remotely? then docs/scale-out.md is out of date: " << j;
   EXPECT_EQ(get(bare, "/api/search?q=" + url_encode("나델라"))["total"], get(*single_, "/api/search?q=" + url_encode("나델라"))["total"]);
@@ -354,9 +359,7 @@ TEST_F(Shards, WithoutTheSideIndexRemoteShardsOfferNoSpelling) {
 
 TEST_F(Shards, ADownShardGivesADegradedResponseNotAHang) {
   Daemon a = tcpsrv(*dir_ / "sharded/shard-00"), b = tcpsrv(*dir_ / "sharded/shard-01");
-  fs::create_directories(*dir_ / "down");
-  write_file(*dir_ / "down/remote.stub", remote_line(a) + "\n" + remote_line(b) + "\n");
-  Searchd server(*dir_ / "down/remote.stub", {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "1500"});
+  Searchd server(remote_stub("down", {remote_line(a), remote_line(b)}), {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "1500"});
   const std::string path = "/api/search?limit=100&q=" + url_encode("오픈AI");
   json full = get(server, path);
   ASSERT_GE(full["total"].get<int>(), 5) << full;
@@ -417,10 +420,9 @@ TEST_F(Shards, AShardThatNeverAnswersCostsOneTimeoutNotAHang) {
   getsockname(hole, reinterpret_cast<sockaddr*>(&addr), &len);
   const std::string hole_line = "remote 127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 
-  fs::create_directories(*dir_ / "hang");
-  write_file(*dir_ / "hang/remote.stub", remote_line(*shard0_) + "\n" + hole_line + "\n");
+  std::string stub = remote_stub("hang", {remote_line(*shard0_), hole_line});
   auto t0 = Clock::now();
-  Searchd server(*dir_ / "hang/remote.stub", {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "500"});
+  Searchd server(stub, {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "500"});
   double start_ms = ms_since(t0);
   EXPECT_LT(start_ms, 5000) << "searchd took " << start_ms << " ms to start with a shard that never answers";
   for (int i = 0; i < 3; ++i) {
@@ -439,9 +441,7 @@ TEST_F(Shards, AShardThatNeverAnswersCostsOneTimeoutNotAHang) {
 // /healthz, /metrics and the search page say which shards answer, over HTTP with a shard killed.
 TEST_F(Shards, HealthAndTheSearchPageSayWhichShardsAnswered) {
   Daemon a = tcpsrv(*dir_ / "sharded/shard-00"), b = tcpsrv(*dir_ / "sharded/shard-01");
-  fs::create_directories(*dir_ / "health");
-  write_file(*dir_ / "health/remote.stub", remote_line(a) + "\n" + remote_line(b) + "\n");
-  Searchd server(*dir_ / "health/remote.stub", {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "1500"});
+  Searchd server(remote_stub("health", {remote_line(a), remote_line(b)}), {"--side", *dir_ / "sharded/side", "--remote-timeout-ms", "1500"});
   const std::string page = "/?q=" + url_encode("오픈AI");
 
   auto ok = server.get("/healthz");
@@ -493,10 +493,8 @@ TEST_F(Shards, HealthAndTheSearchPageSayWhichShardsAnswered) {
 // The same through the library, where the retry period is short enough to see a shard come back.
 TEST_F(Shards, SearcherSaysWhichShardsAnsweredAndTakesBackOneThatReturns) {
   Daemon a = tcpsrv(*dir_ / "sharded/shard-00"), b = tcpsrv(*dir_ / "sharded/shard-01");
-  fs::create_directories(*dir_ / "lib");
-  write_file(*dir_ / "lib/remote.stub", remote_line(a) + "\n" + remote_line(b) + "\n");
   ShardOptions options{*dir_ / "sharded/side", 1000, 200};
-  Searcher searcher(*dir_ / "lib/remote.stub", Analyzer::korean(), {}, nullptr, 0, options);
+  Searcher searcher(remote_stub("lib", {remote_line(a), remote_line(b)}), Analyzer::korean(), {}, nullptr, 0, options);
   SearchRequest req;
   req.q = "오픈AI";
   req.limit = 100;
