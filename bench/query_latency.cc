@@ -1,12 +1,14 @@
 // query-latency: in-process query latency of sosik (the library searchd serves from), per query.
 //   query-latency --db DIR --queries FILE [--limit 10] [--warmup 1] [--repeat 1] [--snippets on|off|both]
+//                 [--option NAME=VALUE ...]
 // Runs every query of FILE (bench/gen_corpus.py --queries: `kind<TAB>query` lines) through
 // sosik::Searcher::search exactly as GET /api/search?q=… does (default request: relevance order,
 // spelling on, no filters or facets), `limit` hits, with snippets built and without. One
 // untimed warm-up pass first (page cache warm), then the timed passes. Uncached: a Searcher
 // without its response cache, so every pass matches; cached: searchd's Searcher (default cache),
 // the warm-up pass fills the cache and the timed pass is answered from it. Prints JSON:
-// p50/p90/p99 overall and per query kind, for each mode.
+// p50/p90/p99 overall and per query kind, for each mode. --option changes one of the query
+// options (core/search/query.h), to measure what an option costs (proximity_weight=0).
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -24,7 +26,7 @@ namespace {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "query-latency: " << message
             << "\nusage: query-latency --db DIR --queries FILE [--limit N] [--warmup N] [--repeat N] "
-               "[--snippets on|off|both]\n";
+               "[--snippets on|off|both] [--option NAME=VALUE ...]\n";
   std::exit(2);
 }
 size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
   std::string db, queries_path, snippets = "both";
   size_t limit = 10;
   int warmup = 1, repeat = 1;
+  sosik::QueryOptions options;
+  nlohmann::ordered_json changed = nlohmann::ordered_json::object();
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -49,6 +53,13 @@ int main(int argc, char** argv) {
     else if (arg == "--warmup") warmup = static_cast<int>(to_count(arg, value(), true));
     else if (arg == "--repeat") repeat = static_cast<int>(to_count(arg, value()));
     else if (arg == "--snippets") snippets = value();
+    else if (arg == "--option") {
+      std::string item = value();
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || !sosik::set_query_option(options, item.substr(0, eq), item.substr(eq + 1)))
+        usage_error("--option expects NAME=VALUE with a field of QueryOptions and a number, got '" + item + "'");
+      changed[item.substr(0, eq)] = item.substr(eq + 1);
+    }
     else usage_error("unknown argument '" + arg + "'");
   }
   if (db.empty() || queries_path.empty()) usage_error("--db and --queries are required");
@@ -57,10 +68,11 @@ int main(int argc, char** argv) {
     auto queries = bench::read_queries(queries_path);
     auto t0 = std::chrono::steady_clock::now();
     auto analyzer = sosik::Analyzer::korean();
-    sosik::Searcher searcher(db, analyzer, {}, nullptr, 0);  // no response cache
+    sosik::Searcher searcher(db, analyzer, options, nullptr, 0);  // no response cache
     double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::ordered_json out = {{"system", "sosik"}, {"db", db}, {"documents", searcher.document_count()},
-                                  {"queries", queries.size()}, {"limit", limit}, {"open_ms", open_ms}};
+                                  {"queries", queries.size()}, {"limit", limit}, {"options", changed},
+                                  {"open_ms", open_ms}};
     for (bool with_snippets : {true, false}) {
       if (snippets == (with_snippets ? "off" : "on")) continue;
       auto search = [&](const std::string& text) -> size_t {
@@ -77,7 +89,7 @@ int main(int argc, char** argv) {
       out[with_snippets ? "snippets_on" : "snippets_off"] = bench::measure(queries, warmup, repeat, search);
     }
     if (snippets != "off") {  // as searchd answers a repeated request: from its cache
-      sosik::Searcher cached(db, analyzer);
+      sosik::Searcher cached(db, analyzer, options);
       out["snippets_on_cached"] = bench::measure(queries, std::max(warmup, 1), repeat, [&](const std::string& text) -> size_t {
         sosik::SearchRequest req;
         req.q = text;

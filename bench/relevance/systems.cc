@@ -170,28 +170,6 @@ const std::vector<std::string>& all_system_names() {
   return names;
 }
 
-bool set_query_option(sosik::QueryOptions& o, std::string_view name, std::string_view value) {
-  std::string v(value);
-  char* end = nullptr;
-  double x = std::strtod(v.c_str(), &end);
-  if (v.empty() || *end || x < 0) return false;
-  if (name == "bigram_weight") o.bigram_weight = x;
-  else if (name == "bigram_bag_weight") o.bigram_bag_weight = x;
-  else if (name == "proximity_weight") o.proximity_weight = x;
-  else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
-  else if (name == "passage_weight") o.passage_weight = x;
-  else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
-  else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
-  else if (name == "alias_weight") o.alias_weight = x;
-  else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
-  else if (name == "bm25_k1") o.bm25_k1 = x;
-  else if (name == "bag_max_df") o.bag_max_df = x;
-  else if (name == "pair_max_df") o.pair_max_df = x;
-  else if (name == "bm25_b") o.bm25_b = x;
-  else return false;
-  return true;
-}
-
 std::unique_ptr<RetrievalSystem> make_system(std::string_view name, std::shared_ptr<const sosik::Analyzer> analyzer) {
   if (name == "xapian-ngram-and") return std::make_unique<XapianNgram>(Xapian::Query::OP_AND);
   if (name == "xapian-ngram-or") return std::make_unique<XapianNgram>(Xapian::Query::OP_OR);
@@ -206,7 +184,7 @@ std::unique_ptr<RetrievalSystem> make_system(std::string_view name, std::shared_
       std::string_view item = rest.substr(0, colon);
       rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
       size_t eq = item.find('=');
-      if (eq == std::string_view::npos || !set_query_option(options, item.substr(0, eq), item.substr(eq + 1)))
+      if (eq == std::string_view::npos || !sosik::set_query_option(options, item.substr(0, eq), item.substr(eq + 1)))
         throw std::invalid_argument("bad option '" + std::string(item) + "' in system '" + std::string(name) + "'");
     }
     return std::make_unique<Sosik>(std::move(analyzer), options);

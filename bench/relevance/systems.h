@@ -35,9 +35,6 @@ class RetrievalSystem {
 // Every system name, in report order.
 const std::vector<std::string>& all_system_names();
 
-// Sets one of sosik::QueryOptions by its name; false for an unknown name or a bad value.
-bool set_query_option(sosik::QueryOptions& options, std::string_view name, std::string_view value);
-
 // A system by name (one of all_system_names(), or "sosik:name=value:…" for sosik with some
 // query options changed). `analyzer` is used by "sosik" only.
 std::unique_ptr<RetrievalSystem> make_system(std::string_view name, std::shared_ptr<const sosik::Analyzer> analyzer);

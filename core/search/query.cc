@@ -368,4 +368,26 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   return pq;
 }
 
+bool set_query_option(QueryOptions& o, std::string_view name, std::string_view value) {
+  std::string v(value);
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || x < 0) return false;
+  if (name == "bigram_weight") o.bigram_weight = x;
+  else if (name == "bigram_bag_weight") o.bigram_bag_weight = x;
+  else if (name == "proximity_weight") o.proximity_weight = x;
+  else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
+  else if (name == "passage_weight") o.passage_weight = x;
+  else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
+  else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
+  else if (name == "alias_weight") o.alias_weight = x;
+  else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
+  else if (name == "bm25_k1") o.bm25_k1 = x;
+  else if (name == "bag_max_df") o.bag_max_df = x;
+  else if (name == "pair_max_df") o.pair_max_df = x;
+  else if (name == "bm25_b") o.bm25_b = x;
+  else return false;
+  return true;
+}
+
 }  // namespace sosik

@@ -68,6 +68,10 @@ struct QueryOptions {
   double bm25_b = 0.5;
 };
 
+// Sets one option by its field name (bigram_weight=0.2), for tuning and benchmark runs; false
+// for an unknown name or a value that is not a number ≥ 0.
+bool set_query_option(QueryOptions& options, std::string_view name, std::string_view value);
+
 struct ParsedQuery {
   Xapian::Query query;         // what ranks (all words required when `strict`)
   Xapian::Query relaxed;       // any word; used when the strict query finds nothing

@@ -88,5 +88,33 @@ TEST(QueryBuilder, NoProximityPairWithACommonWord) {
   }
 }
 
+// Tuning and benchmark runs name options as text (relevance sosik:NAME=VALUE, query-latency
+// --option): every name sets its field, and nothing else is taken.
+TEST(QueryOptionsByName, SetsTheNamedFieldAndRefusesTheRest) {
+  struct Case { const char* name; const char* value; bool ok; double QueryOptions::*field; double want; };
+  const Case cases[] = {
+      {"bigram_weight", "0.25", true, &QueryOptions::bigram_weight, 0.25},
+      {"bigram_bag_weight", "0", true, &QueryOptions::bigram_bag_weight, 0},
+      {"proximity_weight", "1", true, &QueryOptions::proximity_weight, 1},
+      {"passage_weight", "0.75", true, &QueryOptions::passage_weight, 0.75},
+      {"bag_max_df", "1", true, &QueryOptions::bag_max_df, 1},
+      {"bm25_b", "0.3", true, &QueryOptions::bm25_b, 0.3},
+      {"bm25_k1", "-1", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // negative
+      {"bm25_k1", "1x", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // not a number
+      {"bm25_k1", "", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},        // empty
+      {"no_such_option", "1", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},
+  };
+  for (const auto& c : cases) {
+    QueryOptions o;
+    EXPECT_EQ(set_query_option(o, c.name, c.value), c.ok) << c.name << "=" << c.value << ": set_query_option in query.cc";
+    EXPECT_DOUBLE_EQ(o.*c.field, c.want) << c.name << "=" << c.value;
+  }
+  QueryOptions o;
+  ASSERT_TRUE(set_query_option(o, "proximity_window", "9"));
+  EXPECT_EQ(o.proximity_window, 9u);
+  ASSERT_TRUE(set_query_option(o, "max_strict_words", "2"));
+  EXPECT_EQ(o.max_strict_words, 2u);
+}
+
 }  // namespace
 }  // namespace sosik
