@@ -1,7 +1,9 @@
 #include "passage.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <functional>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -27,30 +29,39 @@ PassageQuery passage_query(const Xapian::Database& db, const std::vector<std::st
 
 double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
   if (q.empty()) return 0;
-  // (word position, query word) for every word of the text that holds a query word.
-  std::vector<std::pair<size_t, size_t>> hits;
-  size_t pos = 0;
-  std::string word;
-  auto end_word = [&] {
-    if (word.empty()) return;
-    for (size_t k = 0; k < q.words.size(); ++k)
-      if (word.find(q.words[k]) != std::string::npos) hits.emplace_back(pos, k);
-    ++pos;
-    word.clear();
-  };
+  // ASCII lower-cased as the query's words are; the same bytes otherwise, so offsets agree.
+  std::string lowered(text);
+  for (char& c : lowered)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  // Where each word (a run of letters and digits) starts.
+  std::vector<size_t> starts;
+  bool in_word = false;
   int32_t i = 0, n = static_cast<int32_t>(text.size());
   while (i < n) {
     int32_t at = i;
     UChar32 c;
     U8_NEXT(text.data(), i, n, c);
-    if (u_isalnum(c)) {
-      if (c < 0x80) word += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      else word.append(text.substr(at, i - at));
-    } else {
-      end_word();
+    bool alnum = c < 0x80 ? std::isalnum(c) != 0 : (c >= 0xAC00 && c <= 0xD7A3) || u_isalnum(c);  // syllables first: cheap
+    if (alnum && !in_word) starts.push_back(static_cast<size_t>(at));
+    in_word = alnum;
+  }
+  // (word, query word) for every word of the text that holds a query word: found with one
+  // search of the whole text per query word, not one per text word.
+  // Boyer-Moore-Horspool: std::string::find looks for the first byte, and in Korean text every
+  // syllable starts with one of four bytes.
+  std::vector<std::pair<size_t, size_t>> hits;
+  for (size_t k = 0; k < q.words.size(); ++k) {
+    const std::string& word = q.words[k];
+    std::boyer_moore_horspool_searcher search(word.begin(), word.end());
+    for (auto it = lowered.cbegin();;) {
+      it = std::search(it, lowered.cend(), search);
+      if (it == lowered.cend()) break;
+      auto w = std::upper_bound(starts.begin(), starts.end(), static_cast<size_t>(it - lowered.cbegin()));
+      if (w != starts.begin()) hits.emplace_back(static_cast<size_t>(w - starts.begin()) - 1, k);
+      it += static_cast<std::ptrdiff_t>(word.size());
     }
   }
-  end_word();
+  std::sort(hits.begin(), hits.end());
   if (hits.empty()) return 0;
 
   std::vector<unsigned> count(q.idf.size(), 0);
