@@ -30,11 +30,8 @@ namespace sosik::test {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 const std::string kToken = "hardening-test-token-0123456789abcdef";
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 int connect_to(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -210,12 +210,12 @@ TEST(Ingest, ProgressOnATerminalOnly) {
   EXPECT_EQ(summary_of(piped)["indexed"], 3000);
 }
 
-// kill -9 mid-run: the index opens and holds exactly whole committed batches; a rerun completes
-// it to the same index as a clean run.
+// kill -9 mid-run: the index opens and holds exactly the batches committed before the kill (the
+// first ids of the input, in order); a rerun completes it to the same index as a clean run.
 TEST(Ingest, KillMidRunLeavesTheLastCommit) {
   TempDir dir;
   std::string jsonl;
-  const size_t n = 6000, batch = 250;
+  const size_t n = 6000, batch = 250, batches = n / batch;
   for (size_t i = 0; i < n; ++i)
     jsonl += article_line("k-" + std::to_string(i), "기사 " + std::to_string(i),
                           "마이크로소프트와 오픈AI의 협상 " + std::to_string(i) + "번째 소식입니다. 데이터센터 투자를 늘린다.");
@@ -228,16 +228,37 @@ TEST(Ingest, KillMidRunLeavesTheLastCommit) {
   std::mt19937 rng(std::random_device{}());
   for (int round = 0; round < 3; ++round) {
     std::string db = dir / ("killed" + std::to_string(round));
+    // Killed as soon as a random number of batches is seen committed (1 to batches - 6, so the
+    // kill lands mid-run however fast the machine), and within its next batch at times.
+    const size_t target = 1 + rng() % (batches - 6);
     pid_t pid = spawn({SOSIK_INDEXER, "--db", db, "--batch", std::to_string(batch), dir / "big.jsonl"});
-    // Kill at a random moment after the database exists (before that there is nothing to break).
-    for (int i = 0; i < 300 && !std::filesystem::exists(db + "/iamglass"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 700));
+    size_t seen = 0;
+    for (auto t0 = Clock::now(); seen < target * batch && seconds_since(t0) < 120;) {
+      try {
+        seen = Xapian::Database(db).get_doccount();
+      } catch (const Xapian::Error&) {
+        // not created yet
+      }
+      if (seen < target * batch) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (round == 2) std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 50));
     kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-    if (std::filesystem::exists(db)) {
-      Xapian::Database partial(db);  // must open
-      EXPECT_EQ(partial.get_doccount() % batch, 0u) << "round " << round << ": a partial batch is visible";
-      std::cerr << "round " << round << ": killed with " << partial.get_doccount() << " of " << n << " committed\n";
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "round " << round << ": the indexer finished before the kill; lower the target";
+
+    Xapian::Database partial(db);  // must open
+    const size_t committed = partial.get_doccount();
+    std::cerr << "round " << round << ": killed after " << target << " batches seen; " << committed << " of " << n << " committed\n";
+    EXPECT_GE(committed, target * batch) << "round " << round << ": a commit seen before the kill was lost";
+    EXPECT_LT(committed, n) << "round " << round;
+    EXPECT_EQ(committed % batch, 0u) << "round " << round << ": a partial batch is visible";
+    for (size_t i = 0; i < committed; ++i) {
+      std::string id = "Qk-" + std::to_string(i);
+      if (partial.postlist_begin(id) == partial.postlist_end(id)) {
+        ADD_FAILURE() << "round " << round << ": " << id.substr(1) << " is missing from the committed batches (writer.cc commit order)";
+        break;
+      }
     }
     ASSERT_EQ(run_indexer(db, {"--batch", std::to_string(batch), dir / "big.jsonl"}).exit_code, 0);
     EXPECT_TRUE(dump_index(db) == clean) << "round " << round << ": rerun after kill differs from a clean run";

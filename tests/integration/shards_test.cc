@@ -36,7 +36,6 @@ namespace sosik::test {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 const std::string kTcpSrv = "/usr/bin/xapian-tcpsrv";
