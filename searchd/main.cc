@@ -21,7 +21,7 @@ void on_signal(int) {
 void usage(std::ostream& out) {
   out << "usage: searchd --db DIR [--host 127.0.0.1] [--port 8080] [--aliases FILE] [--quiet]\n"
          "               [--write-token-file FILE] [--threads 8] [--max-connections 512]\n"
-         "               [--request-timeout 10] [--idle-timeout 5] [--cache 1024]\n"
+         "               [--request-timeout 10] [--idle-timeout 5] [--write-timeout 5] [--cache 1024]\n"
          "  --port 0   bind any free port (printed on the first line of stdout)\n"
          "  --aliases  alias groups (default: schemas/aliases.json); re-read when the file changes\n"
          "  --quiet    no access log\n"
@@ -35,6 +35,8 @@ void usage(std::ostream& out) {
          "  --max-connections N    open connections (default 512); beyond, the longest-waiting goes\n"
          "  --request-timeout S    seconds for a request to arrive, head and body (default 10)\n"
          "  --idle-timeout S       seconds a keep-alive connection may idle (default 5)\n"
+         "  --write-timeout S      seconds to send one response; a client that stops reading is\n"
+         "                         dropped then and frees its worker (default 5)\n"
          "  --cache N              search responses kept for repeated requests until the next commit\n"
          "                         (default 1024; 0: none, every request is matched)\n"
          "  --db STUB              a Xapian stub file listing shards ('auto PATH', 'remote HOST:PORT'):\n"
@@ -111,6 +113,8 @@ int main(int argc, char** argv) {
       opts.request_timeout = positive(arg, value(), 3600);
     } else if (arg == "--idle-timeout") {
       opts.idle_timeout = positive(arg, value(), 3600);
+    } else if (arg == "--write-timeout") {
+      opts.write_timeout = positive(arg, value(), 3600);
     } else if (arg == "--cache") {
       std::string v = value();
       auto n = parse_count(v, 0, 10000000);

@@ -41,6 +41,7 @@ GateLimits gate_limits(const ServerOptions& o) {
   g.max_connections = o.max_connections;
   g.request_timeout = std::chrono::milliseconds(static_cast<long long>(o.request_timeout * 1000));
   g.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
+  g.write_timeout = std::chrono::milliseconds(static_cast<long long>(o.write_timeout * 1000));
   g.max_requests_per_connection = o.max_requests_per_connection;
   return g;
 }

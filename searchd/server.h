@@ -28,6 +28,7 @@ struct ServerOptions {
   size_t max_connections = 512;
   double request_timeout = 10;  // seconds from a request's first byte to its last
   double idle_timeout = 5;      // seconds a keep-alive connection may idle
+  double write_timeout = 5;     // seconds to send one response to a client that may not read
   size_t max_requests_per_connection = 1000;
 };
 

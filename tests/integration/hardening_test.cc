@@ -311,6 +311,50 @@ TEST(Limits, SlowClientsCannotExhaustTheWorkers) {
   }
 }
 
+// A client that sends requests and never reads the responses fills the socket buffers; the worker
+// writing to it gives up after --write-timeout and drops it. With one worker, an ordinary request
+// is answered within that time, not after the stuck client (searchd/gate.cc, ConnStream::write).
+TEST(Limits, AClientThatNeverReadsIsDroppedAndFreesItsWorker) {
+  TempDir dir;
+  ASSERT_EQ(run_indexer(dir / "db", {source_path("tests/fixtures/api/articles.jsonl")}).exit_code, 0);
+  Searchd server(dir / "db", {"--threads", "1", "--write-timeout", "1"});
+  const size_t page = server.get("/").body.size();  // the search page, about 9 KB
+
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int small = 4096;  // a receive window that closes quickly
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const size_t requests = 900;  // under the 1000 a connection may make; far more than the buffers hold
+  std::string pipelined;
+  for (size_t i = 0; i < requests; ++i) pipelined += "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::thread sender([&] { (void)!send(fd, pipelined.data(), pipelined.size(), MSG_NOSIGNAL); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the worker is now blocked writing
+
+  auto t0 = Clock::now();
+  auto r = server.get("/healthz");
+  double waited = seconds_since(t0);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_LT(waited, 2.5) << "an ordinary request waited behind a client that never reads";
+
+  // The stuck client was dropped: it gets fewer responses than it asked for, then the end. Read
+  // only well after the drop, or reading would unblock the worker.
+  std::this_thread::sleep_until(t0 + std::chrono::seconds(4));
+  shutdown(fd, SHUT_WR);
+  std::string got = read_all(fd, 10);
+  sender.join();
+  close(fd);
+  size_t responses = 0;
+  for (size_t at = got.find("HTTP/1.1 200"); at != std::string::npos; at = got.find("HTTP/1.1 200", at + 1)) ++responses;
+  std::cerr << "ordinary request answered in " << waited << " s; the client that never read got " << responses << " of "
+            << requests << " responses (" << got.size() / 1024 << " KiB, page " << page << " B)\n";
+  EXPECT_LT(responses, requests) << "the client that never reads was not dropped";
+  EXPECT_TRUE(server.running());
+}
+
 // Found by bench/load_test: a prefix with more than 50 expansions (suggest q=이, a 초성 query)
 // threw Xapian::WildcardError, a 503. Now the most frequent expansions are used.
 TEST(Limits, CommonPrefixesNeverFail) {
