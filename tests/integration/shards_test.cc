@@ -869,5 +869,52 @@ TEST(ReadReplica, AnArticleIndexedOnTheMasterBecomesSearchableOnTheReplica) {
   EXPECT_EQ(replica.get("/api/search?limit=100").json["total"], 13) << "the replica holds the master's 12 + 1";
 }
 
+// docs/scale-out.md's three machines on loopback: the indexer's shards and side index replicated
+// one by one (xapian-replicate -m shard-00 …), each shard replica served by xapian-tcpsrv, and a
+// front over a stub of the remote shards with the side replica. An article indexed on the master
+// reaches the front through replication; spelling comes from the replicated side index.
+TEST(ReadReplica, ShardsAndTheSideIndexReplicateOneByOne) {
+  if (!have(kReplicateServer) || !have(kReplicate) || !have(kTcpSrv)) GTEST_SKIP() << "xapian-tools missing";
+  TempDir dir;
+  setenv("XAPIAN_MAX_CHANGESETS", "10", 1);
+  struct Unset {
+    ~Unset() { unsetenv("XAPIAN_MAX_CHANGESETS"); }
+  } unset;
+  ASSERT_EQ(run_indexer(dir / "news", {"--shards", "2", source_path("tests/fixtures/api/articles.jsonl")}).exit_code, 0);
+  Daemon master([&](int port) {
+    return std::vector<std::string>{kReplicateServer, "-I", "127.0.0.1", "-p", std::to_string(port), dir / "news"};
+  });
+  const std::vector<std::string> parts = {"shard-00", "shard-01", "side"};
+  fs::create_directories(dir / "copy");
+  auto replicate = [&] {  // -o: once; -r 1: readers of the copy get 1 s before a changeset, not 30
+    for (const auto& name : parts) {
+      CommandResult r = run_command({kReplicate, "-h", "127.0.0.1", "-p", std::to_string(master.port()), "-m", name, "-o", "-r", "1", dir / ("copy/" + name)});
+      ASSERT_EQ(r.exit_code, 0) << name << ": " << r.out << r.err;
+    }
+  };
+  replicate();
+  if (HasFatalFailure()) return;
+  Daemon s1 = tcpsrv(dir / "copy/shard-00"), s2 = tcpsrv(dir / "copy/shard-01");
+  write_file(dir / "front.stub", remote_line(s1) + "\n" + remote_line(s2) + "\n");
+  Searchd front(dir / "front.stub", {"--side", dir / "copy/side", "--remote-timeout-ms", "5000"});
+  EXPECT_EQ(front.get("/api/search?limit=100").json["total"], 12) << "the 12 fixture articles over both shard replicas";
+  const std::string path = "/api/search?q=" + url_encode("얼룩말코끼리");
+  ASSERT_EQ(front.get(path).json["total"], 0);
+
+  write_file(dir / "new.jsonl", R"({"id":"rep-2","title":"얼룩말코끼리 복제","body":"샤드 복제본에서도 얼룩말코끼리를 찾는다. 얼룩말코끼리는 새 낱말이다.","published_at":"2024-11-01T09:00:00+09:00"})" "\n");
+  CommandResult added = run_indexer(dir / "news", {dir / "new.jsonl"});  // the layout is kept (sosik.side)
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  replicate();
+  json found;
+  for (auto t0 = Clock::now(); ms_since(t0) < 10000; std::this_thread::sleep_for(std::chrono::milliseconds(200)))
+    if ((found = front.get(path).json).is_object() && found["total"] == 1) break;
+  ASSERT_EQ(found["total"], 1) << "rep-2 not found through the shard replicas: " << found;
+  EXPECT_EQ(ids(found), std::vector<std::string>{"rep-2"});
+  EXPECT_EQ(front.get("/api/search?limit=100").json["total"], 13);
+  // Spelling is in the side index only (remote shards have none): the replica of it answers.
+  json dym = front.get("/api/search?q=" + url_encode("얼룩말코기리")).json;
+  EXPECT_EQ(dym["did_you_mean"], "얼룩말코끼리") << "did-you-mean from the replicated side index: " << dym;
+}
+
 }  // namespace
 }  // namespace sosik::test
