@@ -33,6 +33,12 @@ struct Article {
 
 nlohmann::json to_json(const Article& a);
 
+// The body of an article stored as to_json(a).dump() (a document's data), read without building
+// the whole JSON document: nlohmann::json keeps keys sorted, so "body" comes first and the parse
+// stops there. Empty when there is none. Questions re-rank twice as many hits as a page holds,
+// and below the page only the body is needed.
+std::string stored_body(const std::string& data);
+
 // An expected failure (bad input) is a value, not an exception: callers report it and go on.
 struct ParseError {
   std::string message;

@@ -239,36 +239,6 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
 
 namespace {
 
-// The "body" of a stored article (document data), without building the whole JSON document:
-// nlohmann::json stores keys sorted, so "body" comes first and the parse stops there. Questions
-// re-rank twice as many hits as a page holds; below the page only the body is needed.
-std::string stored_body(const std::string& data) {
-  struct BodySax : nlohmann::json::json_sax_t {
-    std::string body;
-    int depth = 0;
-    bool at_body = false;  // the last key read was the top-level "body"
-    bool scalar() { return !at_body; }  // a body that is not a string: stop, none
-    bool null() override { return scalar(); }
-    bool boolean(bool) override { return scalar(); }
-    bool number_integer(number_integer_t) override { return scalar(); }
-    bool number_unsigned(number_unsigned_t) override { return scalar(); }
-    bool number_float(number_float_t, const string_t&) override { return scalar(); }
-    bool binary(binary_t&) override { return scalar(); }
-    bool string(string_t& s) override {
-      if (at_body) body = std::move(s);
-      return !at_body;  // found: stop reading
-    }
-    bool start_object(std::size_t) override { return ++depth, scalar(); }
-    bool end_object() override { return --depth, true; }
-    bool start_array(std::size_t) override { return scalar(); }
-    bool end_array() override { return true; }
-    bool key(string_t& k) override { return at_body = depth == 1 && k == "body", true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-  } sax;
-  nlohmann::json::sax_parse(data, &sax);
-  return std::move(sax.body);
-}
-
 // Hits whose weights differ only in the last bits (Xapian sums a document's parts in an order that
 // follows each database's own term frequencies, so one database and shards can round the same
 // sum differently) are ties: ordered by the order key, as Xapian orders exact ties.
