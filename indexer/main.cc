@@ -100,15 +100,12 @@ int main(int argc, char** argv) {
       format = *parsed;
     } else if (arg == "--batch") {
       std::string v = value("--batch");
-      try {
-        batch = std::stoul(v);
-      } catch (...) {
-        batch = 0;
-      }
-      if (batch == 0) {
-        std::cerr << "indexer: --batch must be a positive number, got '" << v << "'\n";
+      auto n = parse_count(v, 1, 10000000);  // "12abc" is a mistake, not 12
+      if (!n) {
+        std::cerr << "indexer: --batch must be a number from 1 to 10000000, got '" << v << "'\n";
         return 2;
       }
+      batch = *n;
     } else if (arg == "--threads") {
       std::string v = value("--threads");
       auto n = parse_count(v, 0, 256);

@@ -194,6 +194,30 @@ TEST(Ingest, BadRecordsAreReportedAndGoodOnesKept) {
 }
 
 // Progress (documents/s, ETA) on a terminal; nothing per document, and nothing when piped.
+// A bad option is a usage error (exit 2) that names it and its value, and writes nothing.
+TEST(Ingest, BadOptionsAreNamedAndNothingIsWritten) {
+  TempDir dir;
+  const std::string input = source_path("corpus");
+  struct Case { std::vector<std::string> args; const char* says; };
+  const Case cases[] = {
+      {{"--batch", "0"}, "--batch must be a number from 1 to 10000000, got '0'"},
+      {{"--batch", "12abc"}, "--batch must be a number from 1 to 10000000, got '12abc'"},
+      {{"--batch", "-5"}, "--batch must be a number from 1 to 10000000, got '-5'"},
+      {{"--threads", "many"}, "--threads must be a number from 0 to 256, got 'many'"},
+      {{"--shards", "0"}, "--shards must be a number from 1 to 1000, got '0'"},
+      {{"--format", "pdf"}, "pdf"},
+      {{"--no-such-option"}, "--no-such-option"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.push_back(input);
+    CommandResult r = run_indexer(dir / "db", args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args[0] << " should say \"" << c.says << "\", said: " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "db")) << c.args[0] << ": a usage error wrote an index";
+  }
+}
+
 TEST(Ingest, ProgressOnATerminalOnly) {
   TempDir dir;
   std::string jsonl;
