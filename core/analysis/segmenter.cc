@@ -1,5 +1,6 @@
 #include "segmenter.h"
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -92,23 +93,73 @@ void split_word(std::string_view text, uint32_t from, uint32_t to, std::vector<S
 
 }  // namespace
 
-std::vector<SegmentedWord> KoreanSegmenter::segment(std::string_view text) const {
-  std::vector<SegmentedWord> words;
-  if (text.empty()) return words;
+namespace {
+
+bool ascii_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Words of text[from, to) by ICU's word boundaries, split into script runs (offsets into `text`).
+void icu_words(std::string_view text, size_t from, size_t to, std::vector<SegmentedWord>& words) {
+  // Mostly the spaces between two words: no word, and no need to set ICU up for them.
+  if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from), text.begin() + static_cast<std::ptrdiff_t>(to), ascii_space)) return;
   UErrorCode status = U_ZERO_ERROR;
-  // UText over UTF-8: the iterator's boundaries are byte offsets into `text` itself.
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  // UText over UTF-8: the iterator's boundaries are byte offsets into the range.
+  UText* ut = utext_openUTF8(nullptr, text.data() + from, static_cast<int64_t>(to - from), &status);
   if (U_FAILURE(status)) throw std::runtime_error("ICU utext_openUTF8 failed");
   icu::BreakIterator& bi = word_iterator();
   bi.setText(ut, status);
   int32_t start = bi.first();
   for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
     if (bi.getRuleStatus() == UBRK_WORD_NONE) continue;  // spaces and punctuation
-    split_word(text, static_cast<uint32_t>(start), static_cast<uint32_t>(end), words);
+    split_word(text, static_cast<uint32_t>(from + start), static_cast<uint32_t>(from + end), words);
   }
   bi.setText(icu::UnicodeString());  // drop the reference to `ut` before closing it
   utext_close(ut);
+}
 
+// The length of the Hangul syllable (U+AC00..U+D7A3, 3 bytes) at text[i], or 0.
+size_t syllable_at(std::string_view text, size_t i) {
+  if (i + 3 > text.size()) return 0;
+  auto b0 = static_cast<unsigned char>(text[i]), b1 = static_cast<unsigned char>(text[i + 1]),
+       b2 = static_cast<unsigned char>(text[i + 2]);
+  if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return 0;
+  char32_t c = (char32_t(b0 & 0x0F) << 12) | (char32_t(b1 & 0x3F) << 6) | char32_t(b2 & 0x3F);
+  return c >= 0xAC00 && c <= 0xD7A3 ? 3 : 0;
+}
+
+}  // namespace
+
+std::vector<SegmentedWord> KoreanSegmenter::segment(std::string_view text) const {
+  std::vector<SegmentedWord> words;
+  if (text.empty()) return words;
+  // Most Korean words are syllables between spaces, and ICU's rules (UAX #29: Hangul syllables
+  // are ALetter; a break on both sides of white space) make each of them one word: those are
+  // taken as they are, and ICU reads only the text between them, which was most of the cost of
+  // analysing a snippet's passage. segment_by_rules is the reference (tests compare the two).
+  size_t icu_from = 0, i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && ascii_space(text[i])) ++i;
+    size_t j = i;
+    while (size_t len = syllable_at(text, j)) j += len;
+    if (j > i && (j == text.size() || ascii_space(text[j]))) {
+      icu_words(text, icu_from, i, words);
+      words.push_back(SegmentedWord{static_cast<uint32_t>(i), static_cast<uint32_t>(j), {Piece{static_cast<uint32_t>(i), static_cast<uint32_t>(j), Script::Hangul}}, false});
+      icu_from = j;
+    }
+    while (j < text.size() && !ascii_space(text[j])) ++j;
+    i = j;
+  }
+  icu_words(text, icu_from, text.size(), words);
+  return join_runs(text, std::move(words));
+}
+
+std::vector<SegmentedWord> KoreanSegmenter::segment_by_rules(std::string_view text) const {
+  std::vector<SegmentedWord> words;
+  if (text.empty()) return words;
+  icu_words(text, 0, text.size(), words);
+  return join_runs(text, std::move(words));
+}
+
+std::vector<SegmentedWord> KoreanSegmenter::join_runs(std::string_view text, std::vector<SegmentedWord> words) {
   // ICU breaks between scripts (오픈|AI|를): runs that touch form one word. Alphanumerics also
   // join across a single hyphen (MAI-1, COVID-19, K-pop): one word, two parts.
   std::vector<SegmentedWord> joined;

@@ -26,6 +26,12 @@ class KoreanSegmenter {
  public:
   // Thread-safe: each thread uses its own ICU break iterator.
   std::vector<SegmentedWord> segment(std::string_view utf8) const;
+  // The same, with ICU reading all of the text: the reference segment() must equal.
+  std::vector<SegmentedWord> segment_by_rules(std::string_view utf8) const;
+
+ private:
+  // Joins ICU's words that touch (오픈|AI) or are hyphenated alphanumerics (MAI-1).
+  static std::vector<SegmentedWord> join_runs(std::string_view text, std::vector<SegmentedWord> words);
 };
 
 }  // namespace sosik

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analysis/analyzer.h"
+#include "analysis/segmenter.h"
 
 namespace sosik {
 namespace {
@@ -146,6 +147,37 @@ TEST(Analysis, OffsetsAndPositionsOnRandomInput) {
       last = t.position;
       ASSERT_FALSE(t.term.empty()) << text;
     }
+  }
+}
+
+// segment() takes words of Hangul syllables between ASCII spaces as they are and lets ICU read
+// only the rest; it must give exactly what ICU gives reading all of the text (segmenter.cc).
+TEST(Segmenter, SyllableWordsAsICUWouldSplitThem) {
+  KoreanSegmenter segmenter;
+  auto show = [](const std::vector<SegmentedWord>& ws) {
+    std::string out;
+    for (const auto& w : ws) {
+      out += "[" + std::to_string(w.start) + "," + std::to_string(w.end) + (w.spaced_from_previous ? " spaced" : "");
+      for (const auto& p : w.pieces) out += " " + std::to_string(p.start) + "-" + std::to_string(p.end) + ":" + std::to_string(int(p.script));
+      out += "]";
+    }
+    return out;
+  };
+  std::vector<std::string> texts = {"", " ", "마이크로소프트와 오픈AI의 협상", "  데이터 센터\n\n투자를  늘린다 ",
+                                    "슐레이먼은 \"MAI-1\"을 공개했다.", "가\u0301 나", "가 \u0301나", "가\u200d나 다",
+                                    "美 대통령ㆍ총리 (가나) 다·라", "가\u3000나\u00a0다", "ㅋㅋ 가나 ㅏ", "가나😀 다"};
+  const std::vector<std::string> alphabet = {"가", "힣", "나", " ", " ", "\n", "\t", "a", "Z", "1", "-", ".", "\u0301", "\u200d",
+                                             "\u3000", "\u00a0", "ㄱ", "ㅏ", "漢", "オ", "ㆍ", "·", "(", "'", "😀", "\u200b",
+                                             "\u1100", "\u1161", "\ufeff", "_", "\r"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (size_t i = 0, len = rng() % 16; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    texts.push_back(text);
+  }
+  for (const auto& t : texts) {
+    auto fast = segmenter.segment(t), reference = segmenter.segment_by_rules(t);
+    ASSERT_EQ(show(fast), show(reference)) << "input: '" << t << "'";
   }
 }
 
