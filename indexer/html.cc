@@ -20,24 +20,16 @@ namespace sosik {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Small string helpers (ASCII case folding is enough: HTML keywords and charset names are ASCII).
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
+// Small string helpers (ASCII case folding is enough: HTML keywords and charset names are ASCII;
+// ascii_lower(string_view) and is_ascii_space are the analysis library's, normalizer.h).
 
 bool iequals(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    if (lower(a[i]) != lower(b[i])) return false;
   return true;
 }
-
-bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Whether a whitespace-separated attribute value (rel, role, itemprop, class) holds `token`.
 bool has_token(const char* list, std::string_view token) {

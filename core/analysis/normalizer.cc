@@ -44,6 +44,13 @@ bool all_hangul_syllables(std::string_view s) {
 
 }  // namespace
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 bool is_word_separator(char32_t c) {
   return c == 0x318D || c == 0x00B7 || c == 0x2027 || c == 0x30FB || c == 0xFF65 || c == 0x2022;
 }
@@ -63,12 +70,7 @@ KoreanNormalizer::KoreanNormalizer() {
 }
 
 std::string KoreanNormalizer::normalize(std::string_view utf8) const {
-  if (all_ascii(utf8)) {
-    std::string out(utf8);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
+  if (all_ascii(utf8)) return ascii_lower(utf8);
   if (all_hangul_syllables(utf8)) return std::string(utf8);
 
   UErrorCode status = U_ZERO_ERROR;

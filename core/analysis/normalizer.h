@@ -24,4 +24,11 @@ bool is_word_separator(char32_t c);
 bool is_hangul(char32_t c);             // syllables and jamo
 bool is_hangul_syllable(char32_t c);    // U+AC00..U+D7A3
 
+// ASCII white space (space, \t, \n, \r, \f, \v): what separates words as typed.
+inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// `s` with ASCII letters lower-cased and every other byte as it is, so offsets into the result
+// are offsets into `s` (the query's words are case-folded; text is searched for them as written).
+std::string ascii_lower(std::string_view s);
+
 }  // namespace sosik

@@ -95,12 +95,10 @@ void split_word(std::string_view text, uint32_t from, uint32_t to, std::vector<S
 
 namespace {
 
-bool ascii_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-
 // Words of text[from, to) by ICU's word boundaries, split into script runs (offsets into `text`).
 void icu_words(std::string_view text, size_t from, size_t to, std::vector<SegmentedWord>& words) {
   // Mostly the spaces between two words: no word, and no need to set ICU up for them.
-  if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from), text.begin() + static_cast<std::ptrdiff_t>(to), ascii_space)) return;
+  if (std::all_of(text.begin() + static_cast<std::ptrdiff_t>(from), text.begin() + static_cast<std::ptrdiff_t>(to), is_ascii_space)) return;
   UErrorCode status = U_ZERO_ERROR;
   // UText over UTF-8: the iterator's boundaries are byte offsets into the range.
   UText* ut = utext_openUTF8(nullptr, text.data() + from, static_cast<int64_t>(to - from), &status);
@@ -116,14 +114,17 @@ void icu_words(std::string_view text, size_t from, size_t to, std::vector<Segmen
   utext_close(ut);
 }
 
-// The length of the Hangul syllable (U+AC00..U+D7A3, 3 bytes) at text[i], or 0.
-size_t syllable_at(std::string_view text, size_t i) {
-  if (i + 3 > text.size()) return 0;
-  auto b0 = static_cast<unsigned char>(text[i]), b1 = static_cast<unsigned char>(text[i + 1]),
-       b2 = static_cast<unsigned char>(text[i + 2]);
-  if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return 0;
-  char32_t c = (char32_t(b0 & 0x0F) << 12) | (char32_t(b1 & 0x3F) << 6) | char32_t(b2 & 0x3F);
-  return c >= 0xAC00 && c <= 0xD7A3 ? 3 : 0;
+// The end of the run of Hangul syllables that starts at text[i].
+size_t syllables_end(std::string_view text, size_t i) {
+  int32_t at = static_cast<int32_t>(i), n = static_cast<int32_t>(text.size());
+  while (at < n) {
+    int32_t next = at;
+    UChar32 c;
+    U8_NEXT(text.data(), next, n, c);
+    if (c < 0 || !is_hangul_syllable(static_cast<char32_t>(c))) break;
+    at = next;
+  }
+  return static_cast<size_t>(at);
 }
 
 }  // namespace
@@ -137,15 +138,14 @@ std::vector<SegmentedWord> KoreanSegmenter::segment(std::string_view text) const
   // analysing a snippet's passage. segment_by_rules is the reference (tests compare the two).
   size_t icu_from = 0, i = 0;
   while (i < text.size()) {
-    while (i < text.size() && ascii_space(text[i])) ++i;
-    size_t j = i;
-    while (size_t len = syllable_at(text, j)) j += len;
-    if (j > i && (j == text.size() || ascii_space(text[j]))) {
+    while (i < text.size() && is_ascii_space(text[i])) ++i;
+    size_t j = syllables_end(text, i);
+    if (j > i && (j == text.size() || is_ascii_space(text[j]))) {
       icu_words(text, icu_from, i, words);
       words.push_back(SegmentedWord{static_cast<uint32_t>(i), static_cast<uint32_t>(j), {Piece{static_cast<uint32_t>(i), static_cast<uint32_t>(j), Script::Hangul}}, false});
       icu_from = j;
     }
-    while (j < text.size() && !ascii_space(text[j])) ++j;
+    while (j < text.size() && !is_ascii_space(text[j])) ++j;
     i = j;
   }
   icu_words(text, icu_from, text.size(), words);

@@ -8,6 +8,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "../analysis/normalizer.h"
+
 
 namespace sosik {
 
@@ -29,10 +31,7 @@ PassageQuery passage_query(const Xapian::Database& db, const std::vector<std::st
 
 double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
   if (q.empty()) return 0;
-  // ASCII lower-cased as the query's words are; the same bytes otherwise, so offsets agree.
-  std::string lowered(text);
-  for (char& c : lowered)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string lowered = ascii_lower(text);
   // Where each word (a run of letters and digits) starts.
   std::vector<size_t> starts;
   bool in_word = false;
@@ -41,14 +40,13 @@ double passage_coverage(std::string_view text, const PassageQuery& q, size_t win
     int32_t at = i;
     UChar32 c;
     U8_NEXT(text.data(), i, n, c);
-    bool alnum = c < 0x80 ? std::isalnum(c) != 0 : (c >= 0xAC00 && c <= 0xD7A3) || u_isalnum(c);  // syllables first: cheap
+    bool alnum = c < 0x80 ? std::isalnum(c) != 0 : is_hangul_syllable(static_cast<char32_t>(c)) || u_isalnum(c);  // syllables first: cheap
     if (alnum && !in_word) starts.push_back(static_cast<size_t>(at));
     in_word = alnum;
   }
-  // (word, query word) for every word of the text that holds a query word: found with one
-  // search of the whole text per query word, not one per text word.
-  // Boyer-Moore-Horspool: std::string::find looks for the first byte, and in Korean text every
-  // syllable starts with one of four bytes.
+  // (word, query word) for every word of the text that holds a query word: one search of the
+  // whole text per query word, Boyer-Moore-Horspool (std::string::find looks for the first byte,
+  // and in Korean text every syllable starts with one of four bytes).
   std::vector<std::pair<size_t, size_t>> hits;
   for (size_t k = 0; k < q.words.size(); ++k) {
     const std::string& word = q.words[k];

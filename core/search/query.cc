@@ -22,8 +22,6 @@ struct Clause {
   bool or_with_previous = false;
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
 // Splits the query into clauses. Unbalanced quotes end at the end of the string; a '-' or
 // 'field:' with nothing after it is dropped as text would be: nothing here can fail.
 std::vector<Clause> split_clauses(std::string_view q) {
@@ -32,10 +30,10 @@ std::vector<Clause> split_clauses(std::string_view q) {
   bool pending_or = false;
   size_t i = 0;
   while (i < q.size()) {
-    while (i < q.size() && is_space(q[i])) ++i;
+    while (i < q.size() && is_ascii_space(q[i])) ++i;
     if (i >= q.size()) break;
     Clause c;
-    if (q[i] == '-' && i + 1 < q.size() && !is_space(q[i + 1]) && q[i + 1] != '-') {
+    if (q[i] == '-' && i + 1 < q.size() && !is_ascii_space(q[i + 1]) && q[i + 1] != '-') {
       c.exclude = true;
       ++i;
     }
@@ -43,7 +41,7 @@ std::vector<Clause> split_clauses(std::string_view q) {
     size_t colon = q.find(':', i);
     if (colon != std::string_view::npos && colon > i) {
       std::string_view name = q.substr(i, colon - i);
-      if (kFields.count(name) && colon + 1 < q.size() && !is_space(q[colon + 1])) {
+      if (kFields.count(name) && colon + 1 < q.size() && !is_ascii_space(q[colon + 1])) {
         c.field = std::string(name);
         i = colon + 1;
       }
@@ -56,7 +54,7 @@ std::vector<Clause> split_clauses(std::string_view q) {
       i = close == std::string_view::npos ? q.size() : close + 1;
     } else {
       size_t end = i;
-      while (end < q.size() && !is_space(q[end])) ++end;
+      while (end < q.size() && !is_ascii_space(q[end])) ++end;
       c.text = std::string(q.substr(i, end - i));
       i = end;
     }

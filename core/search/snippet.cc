@@ -8,6 +8,8 @@
 
 #include <unicode/utf8.h>
 
+#include "../analysis/normalizer.h"
+
 namespace sosik {
 namespace {
 
@@ -66,12 +68,7 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
     group.push_back(group.size());
     group.push_back(group.back());
   }
-  std::string lowered;
-  if (ascii) {
-    lowered.assign(text);
-    for (char& c : lowered)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string lowered = ascii ? ascii_lower(text) : std::string();
   const std::string_view haystack = ascii ? std::string_view(lowered) : text;
   std::vector<std::pair<size_t, size_t>> hits;  // (byte offset, anchor group)
   for (size_t k = 0; k < anchors.size(); ++k)
