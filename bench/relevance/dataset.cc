@@ -40,7 +40,7 @@ std::vector<std::vector<size_t>> identical_bodies(const std::vector<Document>& d
 
 std::optional<fs::path> missing_data(const std::string& dataset, const fs::path& data_dir) {
   if (!fs::is_directory(data_dir)) return data_dir;
-  if (dataset == "korquad" && !fs::is_regular_file(data_dir / kKorquadFile)) return data_dir / kKorquadFile;
+  if ((dataset == "korquad" || dataset == "korquad-keywords") && !fs::is_regular_file(data_dir / kKorquadFile)) return data_dir / kKorquadFile;
   if (dataset == "news-headlines" || dataset == "news-keywords") {
     fs::path dir = data_dir / kNewsDir;
     if (!fs::is_directory(dir)) return dir;
@@ -109,6 +109,13 @@ std::string headline_keywords(const std::string& headline) {
   std::string q;
   for (size_t i : order) q += (q.empty() ? "" : " ") + words[i];
   return q;
+}
+
+Dataset load_korquad_keywords(const fs::path& data_dir, bool smoke) {
+  Dataset ds = load_korquad(data_dir, smoke);
+  ds.name = "korquad-keywords";
+  for (auto& q : ds.queries) q.text = headline_keywords(q.text);
+  return ds;
 }
 
 Dataset load_news_keywords(const fs::path& data_dir, bool smoke) {

@@ -35,6 +35,10 @@ std::optional<std::filesystem::path> missing_data(const std::string& dataset, co
 // Wikipedia articles. Throws std::runtime_error naming the file when it cannot be read or parsed.
 Dataset load_korquad(const std::filesystem::path& data_dir, bool smoke);
 
+// The same paragraphs, queried by each question's three longest words (headline_keywords):
+// short keyword queries (all words required) in numbers the 50 news articles cannot give.
+Dataset load_korquad_keywords(const std::filesystem::path& data_dir, bool smoke);
+
 // sci-news-sum-kr-50: a document per article (body only), its headline as the query. `smoke`
 // keeps the first ten articles. Throws std::runtime_error naming the file on read/parse errors.
 Dataset load_news_headlines(const std::filesystem::path& data_dir, bool smoke);
