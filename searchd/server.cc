@@ -136,7 +136,8 @@ json hit_json(const Hit& h) {
           {"section", a.value("section", "")},
           {"stub", a.value("stub", false)},
           {"score", h.score},
-          {"snippet", h.snippet}};
+          {"snippet", h.snippet},
+          {"partial", h.partial}};
 }
 
 }  // namespace

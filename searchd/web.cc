@@ -466,8 +466,15 @@ void get_page(const Searcher& searcher, const httplib::Request& req, httplib::Re
   if (r.hits.empty()) {
     main += empty_html(p, r, searcher);
   } else {
-    main += "<ol class=\"hits\" start=\"" + std::to_string((p.page - 1) * kPageSize + 1) + "\">\n";
-    for (const Hit& h : r.hits) main += hit_html(h);
+    // Hits with only some of the words follow those with all of them, under a notice of their own.
+    size_t rank = (p.page - 1) * kPageSize + 1;
+    main += "<ol class=\"hits\" start=\"" + std::to_string(rank) + "\">\n";
+    for (size_t i = 0; i < r.hits.size(); ++i, ++rank) {
+      if (r.hits[i].partial && !r.relaxed && (i == 0 || !r.hits[i - 1].partial))
+        main += "</ol>\n<p class=\"notice partial\">아래 기사에는 검색어 가운데 일부만 들어 있습니다.</p>\n<ol class=\"hits\" start=\"" +
+                std::to_string(rank) + "\">\n";
+      main += hit_html(r.hits[i]);
+    }
     main += "</ol>\n";
     main += pager_html(p, r.total);
   }

@@ -57,7 +57,8 @@ struct QueryOptions {
   // 초성 queries also match longer initial-consonant strings (ㅅㄹㅇ → 슐레이먼), up to this many.
   Xapian::termcount max_wildcard_terms = 50;
   // Queries of at most this many words require all of them; longer ones and questions match any
-  // word and rank by how many match. A strict query that matches nothing is relaxed (see Searcher).
+  // word and rank by how many match. Documents with only some of a strict query's words follow
+  // those with all of them when these do not fill the page (Searcher::run).
   // Short questions relaxed too: KorQuAD R@100 .9986 → .9998, R@10 .9957 → .9965, MRR .9666 →
   // .9665, R@1 .9419 → .9412 (a strict 반류마루 함장의 이름은? found another paragraph only).
   size_t max_strict_words = 3;

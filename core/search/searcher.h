@@ -39,6 +39,9 @@ struct Hit {
   double score = 0;
   std::string snippet;
   nlohmann::json article;  // the stored article (all fields)
+  // Has only some of a short query's words: listed after every document that has them all
+  // (Searcher::run), which were fewer than a page.
+  bool partial = false;
 };
 
 struct FacetValue {
@@ -50,7 +53,7 @@ struct SearchResponse {
   std::string query;
   size_t total = 0;            // Xapian's estimate of the matches
   bool total_is_exact = true;  // false when `total` is an estimate
-  bool relaxed = false;        // no document had every word: any-word results
+  bool relaxed = false;        // no document had every word: any-word results (Hit::partial)
   std::optional<std::string> did_you_mean;  // a spelling that finds more
   bool corrected = false;      // the hits are for did_you_mean (the query itself found nothing)
   bool cached = false;         // answered from the cache (same request, same index revision)

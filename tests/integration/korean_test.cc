@@ -136,6 +136,46 @@ TEST_F(Korean, SpacingVariants) {
   EXPECT_TRUE(found) << "'데이터 센터' should find the headline with 데이터센터";
 }
 
+// A short query means every word, but fewer articles with all of them than a page are followed by
+// those with some of them (marked partial), never mixed in; none with all of them: relaxed.
+TEST_F(Korean, ShortQueriesListArticlesWithEveryWordFirst) {
+  struct Case {
+    const char* q;
+    const char* limit;
+    std::vector<std::string> full;  // the hits with every word, in any order
+    bool relaxed;
+    size_t min_partial;             // at least this many hits with some words after them
+  };
+  const Case cases[] = {
+      {"대선 토론회", "20", {"hangul"}, false, 1},    // 'hanja' has 대선 only
+      {"대선 토론회", "1", {"hangul"}, false, 0},     // the page is full of articles with both
+      {"토론회 서피스", "20", {}, true, 2},          // 'hangul' and 'ms-only' have one each
+  };
+  for (const auto& c : cases) {
+    auto r = server_->get("/api/search?limit=" + std::string(c.limit) + "&q=" + url_encode(c.q));
+    ASSERT_EQ(r.status, 200) << c.q << ": " << r.body;
+    std::vector<std::string> full, partial;
+    for (const auto& h : r.json["hits"]) {
+      (h["partial"].get<bool>() ? partial : full).push_back(h["id"]);
+      EXPECT_TRUE(h["partial"].get<bool>() || partial.empty()) << c.q << ": a hit with every word after a partial one: " << r.body;
+    }
+    std::sort(full.begin(), full.end());
+    EXPECT_EQ(full, c.full) << c.q << " limit " << c.limit << ": the hits with every word (Searcher::run)";
+    EXPECT_GE(partial.size(), c.min_partial) << c.q << " limit " << c.limit << ": " << r.body;
+    if (c.min_partial == 0) EXPECT_TRUE(partial.empty()) << c.q << " limit " << c.limit << ": " << r.body;
+    EXPECT_EQ(r.json["relaxed"], c.relaxed) << c.q;
+    EXPECT_EQ(r.json["total"].get<size_t>(), full.size() + partial.size()) << c.q << " limit " << c.limit;
+  }
+  // The page says where the articles with only some of the words begin.
+  auto page = server_->get("/?q=" + url_encode("대선 토론회"));
+  ASSERT_EQ(page.status, 200);
+  size_t notice = page.body.find("notice partial"), full_hit = page.body.find("미국 대선 토론회"),
+         partial_hit = page.body.find("美 대선 앞두고");
+  ASSERT_NE(notice, std::string::npos) << page.body;
+  EXPECT_LT(full_hit, notice) << page.body;
+  EXPECT_LT(notice, partial_hit) << page.body;
+}
+
 TEST_F(Korean, HanjaInHeadlines) {
   for (const char* q : {"美 대선", "미국 대선"}) {
     auto got = ids(search(q));
