@@ -126,7 +126,7 @@ SearchRequest parse_search_request(const httplib::Request& req) {
 }
 
 json hit_json(const Hit& h) {
-  const json& a = h.article;
+  const json& a = *h.article;
   return {{"id", h.id},
           {"title", a.value("title", "")},
           {"url", a.value("url", "")},
@@ -291,7 +291,7 @@ void SearchServer::get_search(const httplib::Request& req, httplib::Response& re
   double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   json body = {{"query", r.query}, {"total", r.total}, {"total_is_exact", r.total_is_exact},
                         {"relaxed", r.relaxed}, {"did_you_mean", r.did_you_mean ? json(*r.did_you_mean) : json(nullptr)},
-                        {"corrected", r.corrected}, {"cached", r.cached}, {"hits", hits}, {"facets", facets}, {"took_ms", took}};
+                        {"corrected", r.corrected}, {"cached", r.cached}, {"hits", std::move(hits)}, {"facets", std::move(facets)}, {"took_ms", took}};
   if (r.shards) body["shards"] = to_json(*r.shards);  // a stub of shards: which of them answered
   write_json(res, 200, body);
 }

@@ -243,7 +243,7 @@ void write_error_page(httplib::Response& res, int status, const PageQuery& form,
 }
 
 std::string hit_html(const Hit& h) {
-  const json& a = h.article;
+  const json& a = *h.article;
   std::string title = a.value("title", "");
   bool stub = a.value("stub", false);
   std::string out = "<li class=\"hit\">\n<h2 class=\"hit-title\"><a href=\"" + escape_html(article_url(h.id)) + "\">";

@@ -381,10 +381,11 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     Hit h;
     h.score = ranked[i].score;
     h.partial = ranked[i].partial;
-    h.article = std::move(read_article(ranked[i]));
-    h.id = h.article.value("id", "");
+    auto article = std::make_shared<const nlohmann::json>(std::move(read_article(ranked[i])));
+    h.id = article->value("id", "");
     if (req.snippets)
-      h.snippet = make_snippet(h.article.value("body", ""), *analyzer_, pq.highlight_terms, pq.highlight_bigrams);
+      h.snippet = make_snippet(article->value("body", ""), *analyzer_, pq.highlight_terms, pq.highlight_bigrams);
+    h.article = std::move(article);
     res.hits.push_back(std::move(h));
   }
   // The 20 most frequent values of each facet (then by value), over the matches listed.
