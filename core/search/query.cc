@@ -181,8 +181,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
   std::vector<std::string> bag;  // every syllable bigram of the positive words
   std::vector<Q> excludes, filters;
-  size_t word_count = 0;
-  bool has_phrase = false;
   // Term statistics of all the shards (expand_in), or of the one database, which is then the
   // vocabulary too.
   const Xapian::Database* stats = expand_in ? expand_in : vocabulary;
@@ -211,9 +209,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       alts.push_back(terms_query(Q::OP_PHRASE, w.parts, prefix, w.parts.size()));
       pq.positional = true;
     }
-    if (prefix.empty() && !w.longest_hangul.empty()) {
+    const double bigram_weight = pq.strict ? options_.bigram_weight : options_.loose_bigram_weight;
+    if (prefix.empty() && !w.longest_hangul.empty() && bigram_weight > 0) {
       Q bigrams = terms_query(Q::OP_AND, syllable_bigrams(w.longest_hangul), std::string(kBigramPrefix));
-      alts.push_back(Q(Q::OP_SCALE_WEIGHT, bigrams, options_.bigram_weight));
+      alts.push_back(Q(Q::OP_SCALE_WEIGHT, bigrams, bigram_weight));
     }
     if (expand && aliases_) {
       std::set<std::string> seen;
@@ -250,6 +249,21 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     }
     clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words)});
   }
+  size_t last = raw.find_last_not_of(" \t\r\n");
+  pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
+  // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
+  // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
+  // quoted speech, say) is a bonus rather than a must. A question is never strict: it names
+  // what it asks for (이름은, 회사는) in words the answer's text often lacks. Decided before any
+  // word's query is built, since a word's bigrams depend on it.
+  size_t word_count = 0;
+  bool has_phrase = false;
+  for (const auto& [c, tokens, words] : clauses) {
+    if (c.exclude) continue;
+    for (const auto& w : words) word_count += !(says_something && !c.phrase && w.interrogative);
+    has_phrase = has_phrase || (c.phrase && words.size() > 1);
+  }
+  pq.strict = (word_count <= options_.max_strict_words && !pq.question) || has_phrase;
 
   for (auto& [c, tokens, words] : clauses) {
     std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
@@ -279,7 +293,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
         if (t.type == TokenType::Bigram) bg.push_back(t.term);
       if (prefix.empty() && bg.size() > 1) alts.push_back(terms_query(Q::OP_AND, bg, std::string(kBigramPrefix)));
       clause = Q(Q::OP_OR, alts.begin(), alts.end());
-      has_phrase = !c.exclude;
       pq.positional = true;
     } else {
       clause = ws.size() == 1 ? ws[0] : Q(c.exclude ? Q::OP_OR : Q::OP_AND, ws.begin(), ws.end());
@@ -289,7 +302,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       continue;
     }
     for (const auto& w : words) {
-      word_count += 1;
       pq.highlight_terms.insert(w.forms.begin(), w.forms.end());
       pq.highlight_terms.insert(w.parts.begin(), w.parts.end());
       for (auto& b : syllable_bigrams(w.longest_hangul)) pq.highlight_bigrams.insert(b);
@@ -312,19 +324,12 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       positives.push_back(clause);
   }
 
-  size_t last = raw.find_last_not_of(" \t\r\n");
-  pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
   if (positives.empty()) {
     // Only filters or exclusions: everything that passes the filters (a browse).
     if (filters.empty()) return pq;
     positives.push_back(match_all());
     loose.push_back(match_all());
   }
-  // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
-  // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
-  // quoted speech, say) is a bonus rather than a must. A question is never strict: it names
-  // what it asks for (이름은, 회사는) in words the answer's text often lacks.
-  pq.strict = (word_count <= options_.max_strict_words && !pq.question) || has_phrase;
   Q any(Q::OP_OR, loose.begin(), loose.end());
   Q all(Q::OP_AND, positives.begin(), positives.end());
   auto finish = [&](Q q) {
@@ -372,6 +377,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   double x = std::strtod(v.c_str(), &end);
   if (v.empty() || *end || x < 0) return false;
   if (name == "bigram_weight") o.bigram_weight = x;
+  else if (name == "loose_bigram_weight") o.loose_bigram_weight = x;
   else if (name == "bigram_bag_weight") o.bigram_bag_weight = x;
   else if (name == "proximity_weight") o.proximity_weight = x;
   else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
