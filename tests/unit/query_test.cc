@@ -67,6 +67,31 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   }
 }
 
+// A word's bigram AND (its syllable bigrams, all of them) is what lets a word of a strict query
+// match inside a compound; in a query that needs not match every word, the bag matches any of
+// the same bigrams, so the AND is left out (loose_bigram_weight).
+TEST(QueryBuilder, WordBigramsAreAnAndOnlyInStrictQueries) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; bool strict; size_t ands_of_word_bigrams; };
+  const Case cases[] = {
+      {"데이터센터 전력", true, 1},                          // 데이터센터's four bigrams, AND-ed
+      {"데이터센터", true, 1},
+      {"데이터센터는 왜 전력을 많이 쓰나?", false, 0},        // a question
+      {"데이터센터 전력 문제 해결 방안 발표", false, 0},      // more than max_strict_words
+  };
+  for (const auto& c : cases) {
+    ParsedQuery pq = builder.build(c.q);
+    std::string d = pq.query.get_description();
+    EXPECT_EQ(pq.strict, c.strict) << c.q;
+    EXPECT_EQ(count(d, "(XB데이 AND XB이터 AND XB터센 AND XB센터)"), c.ands_of_word_bigrams) << c.q << ": " << d;
+    EXPECT_GE(count(d, "XB터센"), 1u) << c.q << ": the bag or the AND should hold the compound's bigrams: " << d;
+  }
+  QueryOptions loose;
+  loose.loose_bigram_weight = 0.1;
+  std::string d = QueryBuilder(Analyzer::korean(), loose).build("데이터센터는 왜 전력을 많이 쓰나?").query.get_description();
+  EXPECT_EQ(count(d, "(XB데이 AND XB이터 AND XB터센 AND XB센터)"), 1u) << d;
+}
+
 // No proximity pair with a word in more than pair_max_df of the documents.
 TEST(QueryBuilder, NoProximityPairWithACommonWord) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -94,6 +119,7 @@ TEST(QueryOptionsByName, SetsTheNamedFieldAndRefusesTheRest) {
   struct Case { const char* name; const char* value; bool ok; double QueryOptions::*field; double want; };
   const Case cases[] = {
       {"bigram_weight", "0.25", true, &QueryOptions::bigram_weight, 0.25},
+      {"loose_bigram_weight", "0.1", true, &QueryOptions::loose_bigram_weight, 0.1},
       {"bigram_bag_weight", "0", true, &QueryOptions::bigram_bag_weight, 0},
       {"proximity_weight", "1", true, &QueryOptions::proximity_weight, 1},
       {"passage_weight", "0.75", true, &QueryOptions::passage_weight, 0.75},
