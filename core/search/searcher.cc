@@ -214,7 +214,7 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
   SearchResponse res = run(db, req, pq);
   res.query = req.q;
   res.shards = index.health();
-  if (browse || !req.spelling || (res.total >= 3 && !res.relaxed)) return res;
+  if (browse || !req.spelling || (res.total_every_word >= 3 && !res.relaxed)) return res;
 
   // Few results, or not every word found: a word the index lacks may be misspelt. Offer the
   // closest spelling when it finds at least as much; when the query itself matched nothing, or
@@ -224,7 +224,7 @@ SearchResponse Searcher::search_uncached(IndexHandle& index, const SearchRequest
     alt.q = *better;
     SearchResponse corrected = run(db, alt, builder_.build(*better, expand, &index.side()));
     corrected.shards = res.shards;
-    if (corrected.total > 0 && corrected.total >= res.total) {
+    if (corrected.total_every_word > 0 && corrected.total_every_word >= res.total_every_word) {
       res.did_you_mean = *better;
       if (res.total == 0 || res.relaxed) {
         corrected.query = req.q;
@@ -344,6 +344,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     res.relaxed = all.mset.empty();  // nothing has every word
   }
   res.total = all.mset.get_matches_estimated() + (some ? some->mset.get_matches_estimated() : 0);
+  res.total_every_word = some ? all.mset.size() : res.total;
   res.total_is_exact = all.mset.get_matches_lower_bound() == all.mset.get_matches_upper_bound() &&
                        (!some || some->mset.get_matches_lower_bound() == some->mset.get_matches_upper_bound());
 

@@ -56,6 +56,9 @@ struct SearchResponse {
   size_t total = 0;            // Xapian's estimate of the matches
   bool total_is_exact = true;  // false when `total` is an estimate
   bool relaxed = false;        // no document had every word: any-word results (Hit::partial)
+  // Of `total`, the matches with every word of a strict query (all of `total` otherwise): what
+  // the spelling correction is weighed by, not the partial matches listed after them.
+  size_t total_every_word = 0;
   std::optional<std::string> did_you_mean;  // a spelling that finds more
   bool corrected = false;      // the hits are for did_you_mean (the query itself found nothing)
   bool cached = false;         // answered from the cache (same request, same index revision)
