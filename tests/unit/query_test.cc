@@ -57,8 +57,8 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   const Case cases[] = {
       // Once in the word's own bigram AND; the bag keeps only the rare bigram.
       {"데이터센터", 1, 2},
-      // Every bag bigram is common: the bag keeps them all.
-      {"데이", 2, 0},
+      // Every bag bigram is common: the bag keeps them all, and 데이's one bigram is its word's.
+      {"데이", 1, 0},
   };
   for (const auto& c : cases) {
     std::string d = builder.build(c.q, nullptr, &db).query.get_description();
@@ -90,6 +90,25 @@ TEST(QueryBuilder, WordBigramsAreAnAndOnlyInStrictQueries) {
   loose.loose_bigram_weight = 0.1;
   std::string d = QueryBuilder(Analyzer::korean(), loose).build("데이터센터는 왜 전력을 많이 쓰나?").query.get_description();
   EXPECT_EQ(count(d, "(XB데이 AND XB이터 AND XB터센 AND XB센터)"), 1u) << d;
+}
+
+// In a strict query, a word of one bigram carries the bag's weight for it on its own
+// alternative: each posting list read once, the weights as before (bench/relevance unchanged).
+TEST(QueryBuilder, AOneBigramWordTakesItsBagWeight) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; const char* term; size_t times; bool bag; };
+  const Case cases[] = {
+      {"도쿄 학예", "XB도쿄", 1, false},                // both words merged: no bag left
+      {"데이터센터 전력", "XB전력", 1, true},          // 전력 merged; 데이터센터's four stay in the bag
+      {"데이터센터 전력", "XB데이", 2, true},          // in the word's AND and in the bag
+      {"도쿄의 학예는 무엇인가?", "XB도쿄", 1, true},   // a question: no word AND, the bag alone
+  };
+  for (const auto& c : cases) {
+    std::string d = builder.build(c.q).query.get_description();
+    EXPECT_EQ(count(d, c.term), c.times) << c.q << ": " << d;
+    EXPECT_EQ(count(d, "0.5 * ("), c.bag ? 1u : 0u) << c.q << ": the bag (QueryOptions::bigram_bag_weight): " << d;
+  }
+  EXPECT_EQ(count(builder.build("도쿄 학예").query.get_description(), "0.59999"), 2u) << "0.1 + 0.5 on each word's bigram";
 }
 
 // No proximity pair with a word in more than pair_max_df of the documents.
