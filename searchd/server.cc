@@ -280,8 +280,11 @@ bool SearchServer::run() {
 void SearchServer::get_search(const httplib::Request& req, httplib::Response& res) {
   auto t0 = std::chrono::steady_clock::now();
   SearchResponse r = searcher_->search(parse_search_request(req));
-  json hits = json::array();
-  for (const Hit& h : r.hits) hits.push_back(hit_json(h));
+  std::call_once(r.rendered->once, [&] {
+    json hits = json::array();
+    for (const Hit& h : r.hits) hits.push_back(hit_json(h));
+    r.rendered->text = hits.dump(-1, ' ', false, json::error_handler_t::replace);
+  });
   json facets = json::object();
   for (const auto& [name, values] : r.facets) {
     json list = json::array();
@@ -291,9 +294,14 @@ void SearchServer::get_search(const httplib::Request& req, httplib::Response& re
   double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   json body = {{"query", r.query}, {"total", r.total}, {"total_is_exact", r.total_is_exact},
                         {"relaxed", r.relaxed}, {"did_you_mean", r.did_you_mean ? json(*r.did_you_mean) : json(nullptr)},
-                        {"corrected", r.corrected}, {"cached", r.cached}, {"hits", std::move(hits)}, {"facets", std::move(facets)}, {"took_ms", took}};
+                        {"corrected", r.corrected}, {"cached", r.cached}, {"facets", std::move(facets)}, {"took_ms", took}};
   if (r.shards) body["shards"] = to_json(*r.shards);  // a stub of shards: which of them answered
-  write_json(res, 200, body);
+  // The rest of the body, then the hits as rendered once for this response.
+  std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  text.pop_back();  // '}'
+  text += ",\"hits\":" + r.rendered->text + "}";
+  res.status = 200;
+  res.set_content(std::move(text), "application/json; charset=utf-8");
 }
 
 void SearchServer::get_article(const httplib::Request& req, httplib::Response& res) {

@@ -269,6 +269,14 @@ TEST(ApiReopen, NewArticlesAppearWithoutRestart) {
   ASSERT_EQ(r.json["total"], 1) << "the commit must invalidate the cache: " << r.body;
   EXPECT_EQ(r.json["cached"], false);
   EXPECT_EQ(r.json["hits"][0]["id"], "r2");
+  // The cached answer carries the same hits (rendered once, shared by the cached copies), and
+  // another query's own.
+  auto again = server.get("/api/search?q=" + url_encode("블록체인"));
+  EXPECT_EQ(again.json["cached"], true);
+  EXPECT_EQ(again.json["hits"], r.json["hits"]) << again.body;
+  auto other = server.get("/api/search?q=" + url_encode("첫"));
+  ASSERT_EQ(other.json["hits"].size(), 1u) << other.body;
+  EXPECT_EQ(other.json["hits"][0]["id"], "r1");
 }
 
 }  // namespace
