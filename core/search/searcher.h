@@ -38,8 +38,8 @@ struct Hit {
   std::string id;
   double score = 0;
   std::string snippet;
-  // The stored article (all fields). Shared, not copied: a response answered from the cache
-  // copied ten whole articles (bodies too), a third of its time (bench/http_speed, cached).
+  // The stored article, all fields but the body. Shared, not copied: a response answered from
+  // the cache copied ten whole articles, a third of its time (bench/http_speed, cached).
   std::shared_ptr<const nlohmann::json> article;
   // Has only some of a short query's words: listed after every document that has them all
   // (Searcher::run), which were fewer than a page.
