@@ -180,9 +180,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
   std::vector<std::string> bag;  // every syllable bigram of the positive words
-  // Bag bigrams that a word's own one-bigram AND stands for in a strict query (below).
-  std::multiset<std::string> bag_left;
-  std::vector<std::string> bag_merged;
   std::vector<Q> excludes, filters;
   // Term statistics of all the shards (expand_in), or of the one database, which is then the
   // vocabulary too.
@@ -218,12 +215,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       // A word of one bigram (데이터 has two) in a strict query: every match has the word, so
       // the bag's weight for the same bigram can go on its alternative here, and Xapian reads
       // that posting list once instead of twice (weights the same; keyword p50 −5%).
-      if (pq.strict && expand && bigrams.size() == 1) {
-        auto it = bag_left.find(std::string(kBigramPrefix) + bigrams[0]);
-        if (it != bag_left.end()) {
+      if (pq.strict && expand && bigrams.size() == 1 && options_.bigram_bag_weight > 0) {
+        auto it = std::find(bag.begin(), bag.end(), std::string(kBigramPrefix) + bigrams[0]);
+        if (it != bag.end()) {
           bigram_weight += options_.bigram_bag_weight;
-          bag_merged.push_back(*it);
-          bag_left.erase(it);
+          bag.erase(it);
         }
       }
       alts.push_back(Q(Q::OP_SCALE_WEIGHT, terms_query(Q::OP_AND, bigrams, std::string(kBigramPrefix)), bigram_weight));
@@ -265,11 +261,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   }
   size_t last = raw.find_last_not_of(" \t\r\n");
   pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
-  // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
-  // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
-  // quoted speech, say) is a bonus rather than a must. A question is never strict: it names
-  // what it asks for (이름은, 회사는) in words the answer's text often lacks. Decided before any
-  // word's query is built, since a word's bigrams depend on it.
   // Question words say what is asked, not what the answer's text holds: dropped when the
   // query says anything else ('김영삼이 서거한 나이는 몇인가?' is answered without 몇).
   if (says_something) {
@@ -283,6 +274,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     }
     clauses.erase(std::remove_if(clauses.begin(), clauses.end(), [](const auto& a) { return a.words.empty(); }), clauses.end());
   }
+  // Short queries and quoted phrases mean every word (and the phrase); when nothing has them
+  // all, the Searcher falls back to `relaxed`, where any word counts and a phrase (a headline's
+  // quoted speech, say) is a bonus rather than a must. A question is never strict: it names
+  // what it asks for (이름은, 회사는) in words the answer's text often lacks. Decided, and the
+  // bag gathered, before any word's query is built: a word's bigrams depend on both.
   size_t word_count = 0;
   bool has_phrase = false;
   for (const auto& [c, tokens, words] : clauses) {
@@ -294,13 +290,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
         if (t.type == TokenType::Bigram) bag.push_back(std::string(kBigramPrefix) + t.term);
   }
   pq.strict = (word_count <= options_.max_strict_words && !pq.question) || has_phrase;
-  {
-    std::vector<std::string> kept;  // never emptied: a tiny index may hold the word everywhere
-    for (const auto& b : bag)
-      if (!common(b, options_.bag_max_df)) kept.push_back(b);
-    if (!kept.empty()) bag.swap(kept);
-    if (options_.bigram_bag_weight > 0) bag_left.insert(bag.begin(), bag.end());
-  }
+  std::vector<std::string> kept;  // never emptied: a tiny index may hold the word everywhere
+  for (const auto& b : bag)
+    if (!common(b, options_.bag_max_df)) kept.push_back(b);
+  if (!kept.empty()) bag.swap(kept);
 
   for (auto& [c, tokens, words] : clauses) {
     std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
@@ -382,7 +375,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       all = Q(Q::OP_AND_MAYBE, all, prox);
     }
   }
-  for (const auto& m : bag_merged) bag.erase(std::find(bag.begin(), bag.end(), m));  // on their words now
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
     Q bag_q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, bag.begin(), bag.end()), options_.bigram_bag_weight);
     any = Q(Q::OP_OR, any, bag_q);
