@@ -46,10 +46,15 @@ GateLimits gate_limits(const ServerOptions& o) {
   return g;
 }
 
-void write_json(httplib::Response& res, int status, const json& body) {
+// Any bytes may reach a response (a query echoed back): invalid UTF-8 is replaced, never thrown.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void write_json_text(httplib::Response& res, int status, std::string text) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
+  res.set_content(std::move(text), "application/json; charset=utf-8");
 }
+
+void write_json(httplib::Response& res, int status, const json& body) { write_json_text(res, status, dump(body)); }
 
 // An expected failure: the request was wrong. Names the parameter and what is accepted.
 struct BadRequest {
@@ -283,7 +288,7 @@ void SearchServer::get_search(const httplib::Request& req, httplib::Response& re
   std::call_once(r.rendered->once, [&] {
     json hits = json::array();
     for (const Hit& h : r.hits) hits.push_back(hit_json(h));
-    r.rendered->text = hits.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.rendered->text = dump(hits);
   });
   json facets = json::object();
   for (const auto& [name, values] : r.facets) {
@@ -297,11 +302,10 @@ void SearchServer::get_search(const httplib::Request& req, httplib::Response& re
                         {"corrected", r.corrected}, {"cached", r.cached}, {"facets", std::move(facets)}, {"took_ms", took}};
   if (r.shards) body["shards"] = to_json(*r.shards);  // a stub of shards: which of them answered
   // The rest of the body, then the hits as rendered once for this response.
-  std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = dump(body);
   text.pop_back();  // '}'
   text += ",\"hits\":" + r.rendered->text + "}";
-  res.status = 200;
-  res.set_content(std::move(text), "application/json; charset=utf-8");
+  write_json_text(res, 200, std::move(text));
 }
 
 void SearchServer::get_article(const httplib::Request& req, httplib::Response& res) {
