@@ -33,8 +33,10 @@ void VocabularyBatch::write(Xapian::WritableDatabase& db) {
     db.add_spelling(word, freq);
     if (completed_.count(word)) continue;
     if (std::string cho = choseong(word); !cho.empty()) {
-      synonyms.emplace_back(std::string(kJamoKey) + to_jamo(word), &word);
-      synonyms.emplace_back(std::string(kChoseongKey) + cho, &word);
+      // Appended, not operator+: GCC 12 warns falsely (-Wrestrict) on string + string here.
+      std::string jamo_key(kJamoKey), cho_key(kChoseongKey);
+      synonyms.emplace_back(jamo_key.append(to_jamo(word)), &word);
+      synonyms.emplace_back(cho_key.append(cho), &word);
     }
   }
   // Xapian keeps one synonym key open and rewrites it when the key changes: in key order, each
