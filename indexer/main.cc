@@ -1,5 +1,5 @@
 // indexer: ingests Korean news articles into a Xapian index.
-//   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--delete ID]... [PATH...]
+//   indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--writers N] [--delete ID]... [PATH...]
 //   indexer --db DIR --shards N | --shard-by month [...]   (shards and a stub file: docs/scale-out.md)
 // Prints a JSON summary on stdout; errors (file:line: reason) and progress go to stderr.
 #include <unistd.h>
@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "formats.h"
+#include "index/bulk_writer.h"
 #include "index/sharded_writer.h"
 #include "index/writer.h"
 #include "ordered_pool.h"
@@ -27,12 +28,16 @@ using namespace sosik;
 namespace {
 
 void usage(std::ostream& out) {
-  out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--delete ID]... [PATH...]\n"
+  out << "usage: indexer --db DIR [--format auto|text|jsonl|html] [--batch N] [--threads N] [--writers N]\n"
+         "               [--delete ID]... [PATH...]\n"
          "               [--shards N | --shard-by month] [--compact]\n"
          "  PATH   files, or directories read recursively (.txt .jsonl .ndjson .html .htm .xhtml)\n"
          "  --batch N   articles per commit (default 1000); a kill loses at most the open batch\n"
          "  --threads N threads analysing articles (default: one per core; 0: none, all on one thread);\n"
          "              one thread writes, in input order, so the index is the same for any N\n"
+         "  --writers N a new index is written by N threads at once (default: 2 on 2 or more cores),\n"
+         "              as parts merged into DIR at the end; it is the same index as with 1.\n"
+         "              A kill before the end leaves DIR empty. An index with documents has 1\n"
          "  --shards N  write DIR/shard-00..N-1 (the hash of the id picks one), DIR/side and the stub\n"
          "              file DIR/sosik.stub; --shard-by month: one shard per publication month.\n"
          "              A sharded DIR keeps its layout: later runs need neither option\n"
@@ -42,6 +47,7 @@ void usage(std::ostream& out) {
 
 size_t document_count(IndexWriter& w) { return w.database().get_doccount(); }
 size_t document_count(ShardedIndexWriter& w) { return w.document_count(); }
+size_t document_count(BulkIndexWriter& w) { return Xapian::Database(w.path()).get_doccount(); }
 
 struct Progress {
   bool tty = isatty(STDERR_FILENO);
@@ -72,6 +78,7 @@ int main(int argc, char** argv) {
   Format format = Format::Auto;
   size_t batch = 1000;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  size_t writers = std::min<size_t>(2, threads);
   std::vector<std::string> inputs, deletes;
   std::optional<ShardLayout> layout;
   std::string shard_by;
@@ -114,6 +121,14 @@ int main(int argc, char** argv) {
         return 2;
       }
       threads = *n;
+    } else if (arg == "--writers") {
+      std::string v = value("--writers");
+      auto n = parse_count(v, 1, 16);
+      if (!n) {
+        std::cerr << "indexer: --writers must be a number from 1 to 16, got '" << v << "'\n";
+        return 2;
+      }
+      writers = *n;
     } else if (arg == "--shards") {
       std::string v = value("--shards");
       layout = ShardLayout::parse("hash " + v);
@@ -241,6 +256,11 @@ int main(int argc, char** argv) {
       summary["layout"] = writer.layout().to_string();
       summary["shards"] = writer.shard_names().size();
       summary["stub"] = writer.stub_path();
+    } else if (writers > 1 && !files.empty() && BulkIndexWriter::is_new_index(db_path)) {
+      BulkIndexWriter writer(db_path, analyzer, writers, batch);
+      summary = ingest(writer);  // merged at the end: compact already
+      summary["writers"] = writers;
+      summary["merge_seconds"] = writer.merge_seconds();
     } else {
       IndexWriter writer(db_path, analyzer, batch);
       summary = ingest(writer);

@@ -73,6 +73,10 @@ std::string stable_hash(std::string_view s) {
   return buf;
 }
 
+size_t stable_bucket(std::string_view id, size_t buckets) {
+  return static_cast<size_t>(std::stoull(stable_hash(id), nullptr, 16) % buckets);
+}
+
 std::string boolean_term(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
   if (prefix.size() + value.size() > kMaxKeyBytes) {

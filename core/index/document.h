@@ -40,5 +40,7 @@ std::string order_key(std::optional<int64_t> published_at, std::string_view id);
 
 // FNV-1a 64-bit, as 16 hex digits: stable across runs and machines (std::hash is not).
 std::string stable_hash(std::string_view s);
+// Which of `buckets` an id belongs to, by stable_hash: the same on every run and machine.
+size_t stable_bucket(std::string_view id, size_t buckets);
 
 }  // namespace sosik

@@ -29,10 +29,8 @@ std::optional<ShardLayout> ShardLayout::parse(std::string_view text) {
 
 std::string shard_name(const ShardLayout& layout, std::string_view id, std::string_view month) {
   if (layout.by == ShardLayout::By::Month) return month.empty() ? "shard-undated" : "shard-" + std::string(month);
-  // stable_hash is FNV-1a as hex: the same id picks the same shard on every run and machine.
-  uint64_t h = std::stoull(stable_hash(id), nullptr, 16);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "shard-%02llu", static_cast<unsigned long long>(h % layout.shards));
+  std::snprintf(buf, sizeof buf, "shard-%02zu", stable_bucket(id, layout.shards));
   return buf;
 }
 

@@ -138,6 +138,11 @@ void IndexWriter::commit() {
   pending_ = 0;
 }
 
+void exchange_directories(const std::string& a, const std::string& b) {
+  if (renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0)
+    throw std::system_error(errno, std::generic_category(), "swapping " + a + " and " + b);
+}
+
 void IndexWriter::compact() {
   commit();
   // Batch commits leave Xapian's B-tree blocks about half full: compaction rewrites them full
@@ -145,11 +150,11 @@ void IndexWriter::compact() {
   const std::string fresh = path_ + ".compacting";
   std::filesystem::remove_all(fresh);  // left by a killed run
   db_.compact(fresh);
-  // One atomic step: readers and writers see the old index or the new, never neither.
-  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) != 0) {
-    int err = errno;
+  try {
+    exchange_directories(fresh, path_);
+  } catch (...) {
     std::filesystem::remove_all(fresh);
-    throw std::system_error(err, std::generic_category(), "compacting " + path_ + ": swapping in " + fresh);
+    throw;
   }
   db_.close();
   std::filesystem::remove_all(fresh);  // the old index

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "analysis/analyzer.h"
+#include "index/document.h"
 #include "support.h"
 
 namespace sosik::test {
@@ -125,7 +127,7 @@ TEST(Ingest, CompactKeepsTheIndexInLessSpace) {
       if (e.is_regular_file()) n += e.file_size();
     return n;
   };
-  CommandResult first = run_indexer(dir / "db", {"--batch", "1", source_path("corpus"), source_path("tests/fixtures/api/articles.jsonl")});
+  CommandResult first = run_indexer(dir / "db", {"--writers", "1", "--batch", "1", source_path("corpus"), source_path("tests/fixtures/api/articles.jsonl")});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const auto before = dump_index(dir / "db");
   const uintmax_t size_before = bytes(dir / "db");
@@ -255,7 +257,8 @@ TEST(Ingest, KillMidRunLeavesTheLastCommit) {
     // Killed as soon as a random number of batches is seen committed (1 to batches - 6, so the
     // kill lands mid-run however fast the machine), and within its next batch at times.
     const size_t target = 1 + rng() % (batches - 6);
-    pid_t pid = spawn({SOSIK_INDEXER, "--db", db, "--batch", std::to_string(batch), dir / "big.jsonl"});
+    // One writer: it commits batch after batch into the index (more writers commit only at the end).
+    pid_t pid = spawn({SOSIK_INDEXER, "--db", db, "--writers", "1", "--batch", std::to_string(batch), dir / "big.jsonl"});
     size_t seen = 0;
     for (auto t0 = Clock::now(); seen < target * batch && seconds_since(t0) < 120;) {
       try {
@@ -287,6 +290,111 @@ TEST(Ingest, KillMidRunLeavesTheLastCommit) {
     ASSERT_EQ(run_indexer(db, {"--batch", std::to_string(batch), dir / "big.jsonl"}).exit_code, 0);
     EXPECT_TRUE(dump_index(db) == clean) << "round " << round << ": rerun after kill differs from a clean run";
   }
+}
+
+// A new index written by two writers at once (BulkIndexWriter: parts by the hash of the id,
+// merged at the end) is the index one writer writes, document by document: terms, positions,
+// values and data. The cases put a story's stub and its article, or two stubs of one story, in
+// different parts, where only the merge can join them.
+TEST(Ingest, TwoWritersWriteTheIndexOneWriterWrites) {
+  auto analyzer = Analyzer::korean();
+  const RelatedStory story{"엔비디아 새 칩 발표", ""};
+  const size_t stub_part = stable_bucket(stub_id(*analyzer, story), 2);
+  auto id_in = [](size_t part, const std::string& stem) {
+    for (int i = 0;; ++i)
+      if (std::string id = stem + std::to_string(i); stable_bucket(id, 2) == part) return id;
+  };
+  const std::string other = id_in(1 - stub_part, "b-"), same = id_in(stub_part, "b-");
+  const json link = json::array({{{"title", story.title}}});
+  const std::string linking_other = article_line(id_in(1 - stub_part, "a-"), "반도체 시장 전망", "반도체 시장이 커진다.", link);
+  const std::string linking_same = article_line(id_in(stub_part, "a-"), "칩 시장 소식", "새 칩이 나온다.", link);
+  const std::string article = article_line(other, story.title, "엔비디아가 새 칩을 발표했다.");
+  json c_line = json::parse(article_line(id_in(1 - stub_part, "c-"), "엔비디아 주가", "주가가 올랐다.", link));
+  c_line["outlet"] = "다른일보";  // a stub records the outlet of the article that wrote it
+  const std::string linking_c = c_line.dump() + "\n";
+  struct Case {
+    const char* name;
+    std::string jsonl;
+    std::vector<std::string> extra;
+  };
+  const Case cases[] = {
+      {"the bundled corpus and the API fixtures", "", {source_path("corpus"), source_path("tests/fixtures/api/articles.jsonl")}},
+      {"link first, its article later in another part", linking_other + article, {}},
+      {"article first, a link to it later from another part", article + linking_other, {}},
+      {"one story linked from both parts, the stub's part first", linking_same + linking_c, {}},
+      {"one story linked from both parts, the other part first", linking_c + linking_same, {}},
+      {"the same id twice: the later one stays", article_line(same, "첫 제목", "처음 본문.") + linking_other +
+                                                      article_line(same, "고친 제목", "고친 본문."), {}},
+      {"a delete in the same run", linking_other + article, {"--delete", other}},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    std::vector<std::string> inputs = c.extra;
+    if (!c.jsonl.empty()) {
+      write_file(dir / "in.jsonl", c.jsonl);
+      inputs.push_back(dir / "in.jsonl");
+    }
+    auto with = [&](const char* writers) {
+      std::vector<std::string> args{"--writers", writers};
+      args.insert(args.end(), inputs.begin(), inputs.end());
+      return args;
+    };
+    CommandResult one = run_indexer(dir / "one", with("1")), two = run_indexer(dir / "two", with("2"));
+    ASSERT_EQ(one.exit_code, 0) << c.name << ": " << one.err;
+    ASSERT_EQ(two.exit_code, 0) << c.name << ": " << two.err;
+    EXPECT_EQ(summary_of(two).value("writers", 0), 2) << c.name << ": a new index is written in parts";
+    EXPECT_FALSE(summary_of(one).contains("writers")) << c.name;
+    EXPECT_EQ(Xapian::Database(dir / "two").get_doccount(), Xapian::Database(dir / "one").get_doccount()) << c.name;
+    EXPECT_TRUE(dump_index(dir / "two") == dump_index(dir / "one"))
+        << c.name << ": the merged parts differ from one writer's index (bulk_writer.cc, join_links)";
+    EXPECT_EQ(summary_of(two)["documents"], summary_of(one)["documents"]) << c.name;
+    EXPECT_FALSE(std::filesystem::exists(dir / "two.parts")) << c.name << ": the parts are removed after the merge";
+  }
+}
+
+// Writers write a new index only: one that holds documents is written by one writer, in place.
+TEST(Ingest, AnIndexWithDocumentsIsWrittenByOneWriter) {
+  TempDir dir;
+  write_file(dir / "a.jsonl", article_line("x-1", "첫 기사", "본문."));
+  write_file(dir / "b.jsonl", article_line("x-2", "둘째 기사", "본문."));
+  CommandResult first = run_indexer(dir / "db", {"--writers", "2", dir / "a.jsonl"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(summary_of(first).value("writers", 0), 2);
+  CommandResult second = run_indexer(dir / "db", {"--writers", "2", dir / "b.jsonl"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(summary_of(second).contains("writers")) << "the second run adds to an index with documents";
+  EXPECT_EQ(Xapian::Database(dir / "db").get_doccount(), 2u);
+}
+
+// kill -9 while two writers write a new index: the index opens, empty (parts are merged only at
+// the end); the next run removes the parts left behind and writes the whole index.
+TEST(Ingest, KillWhileWritersWriteLeavesAnEmptyIndex) {
+  TempDir dir;
+  std::string jsonl;
+  const size_t n = 6000;
+  for (size_t i = 0; i < n; ++i)
+    jsonl += article_line("k-" + std::to_string(i), "기사 " + std::to_string(i), "데이터센터 투자를 늘린다 " + std::to_string(i) + ".");
+  write_file(dir / "big.jsonl", jsonl);
+  const std::string db = dir / "db", part = db + ".parts/part-0";
+  pid_t pid = spawn({SOSIK_INDEXER, "--db", db, "--writers", "2", "--batch", "200", dir / "big.jsonl"});
+  size_t seen = 0;
+  for (auto t0 = Clock::now(); seen == 0 && seconds_since(t0) < 120;) {
+    try {
+      seen = Xapian::Database(part).get_doccount();
+    } catch (const Xapian::Error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // not created yet
+    }
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the indexer finished before the kill";
+  ASSERT_GT(seen, 0u) << "no part was ever committed";
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), 0u) << "the index opens, and holds nothing until the merge";
+  CommandResult rerun = run_indexer(db, {"--writers", "2", dir / "big.jsonl"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), n);
+  EXPECT_FALSE(std::filesystem::exists(db + ".parts"));
 }
 
 }  // namespace

@@ -1,0 +1,260 @@
+#include "bulk_writer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "../schema.h"
+#include "document.h"
+
+namespace sosik {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Articles queued per part: enough to ride out a commit, few enough that memory follows the batch.
+constexpr size_t kQueuedPerPart = 64;
+
+bool has_prefix(const std::string& term, std::string_view prefix) { return term.compare(0, prefix.size(), prefix) == 0; }
+
+}  // namespace
+
+// One part: an IndexWriter and the thread that alone calls it until stop().
+struct BulkIndexWriter::Part {
+  Part(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch)
+      : writer(path, std::move(analyzer), batch), thread([this] { run(); }) {}
+  ~Part() { stop(); }
+
+  // Queues `job`; blocks while the queue is full. Rethrows the part's failure.
+  void submit(std::function<void(IndexWriter&)> job) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return jobs.size() < kQueuedPerPart || failure; });
+    if (failure) std::rethrow_exception(failure);
+    jobs.push_back(std::move(job));
+    cv.notify_all();
+  }
+  // Waits until every queued job has run. Rethrows the part's failure.
+  void wait_idle() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return (jobs.empty() && !busy) || failure; });
+    if (failure) std::rethrow_exception(failure);
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (thread.joinable()) thread.join();
+  }
+  WriteStats snapshot() {
+    std::lock_guard lock(mu);
+    return stats;
+  }
+
+  IndexWriter writer;
+  std::mutex mu;
+  std::condition_variable cv;  // a job queued, a job done, or stopping
+  std::deque<std::function<void(IndexWriter&)>> jobs;
+  bool busy = false, stopping = false;
+  std::exception_ptr failure;  // the first job that threw; later jobs are dropped
+  WriteStats stats;            // writer.stats() after the last job
+  // (first docid an article took, its input order) for articles that wrote stubs: ascending.
+  std::vector<std::pair<Xapian::docid, size_t>> created;
+  std::thread thread;          // last: starts once the rest is built
+
+ private:
+  void run() {
+    std::unique_lock lock(mu);
+    for (;;) {
+      cv.wait(lock, [&] { return stopping || !jobs.empty(); });
+      if (jobs.empty()) return;
+      auto job = std::move(jobs.front());
+      jobs.pop_front();
+      if (failure) continue;
+      busy = true;
+      lock.unlock();
+      cv.notify_all();  // room in the queue
+      std::exception_ptr error;
+      try {
+        job(writer);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      busy = false;
+      if (error) failure = error;
+      stats = writer.stats();
+      cv.notify_all();
+    }
+  }
+};
+
+bool BulkIndexWriter::is_new_index(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return true;
+  if (fs::exists(fs::path(path) / "iamglass", ec)) return Xapian::Database(path).get_doccount() == 0;
+  return fs::is_directory(path, ec) && fs::is_empty(path, ec);
+}
+
+BulkIndexWriter::BulkIndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t parts,
+                                 size_t batch_size)
+    : path_(path), parts_dir_(path + ".parts"), lock_(path, Xapian::DB_CREATE_OR_OPEN) {
+  if (lock_.get_doccount() != 0)
+    throw std::runtime_error(path + " already holds documents: only a new index is written in parts");
+  fs::remove_all(parts_dir_);  // left by a killed run, whose index stayed empty
+  fs::create_directories(parts_dir_);
+  parts = std::max<size_t>(parts, 1);
+  for (size_t i = 0; i < parts; ++i)
+    parts_.push_back(std::make_unique<Part>((fs::path(parts_dir_) / ("part-" + std::to_string(i))).string(), analyzer,
+                                            std::max<size_t>(batch_size / parts, 1)));
+}
+
+BulkIndexWriter::~BulkIndexWriter() {
+  if (finished_) return;
+  parts_.clear();
+  std::error_code ec;
+  fs::remove_all(parts_dir_, ec);  // the index at path_ stays as it was: empty
+}
+
+BulkIndexWriter::Part& BulkIndexWriter::part_of(const std::string& id) { return *parts_[stable_bucket(id, parts_.size())]; }
+
+void BulkIndexWriter::add(PreparedArticle&& article) {
+  Part& part = part_of(article.article.id);
+  auto shared = std::make_shared<PreparedArticle>(std::move(article));
+  part.submit([shared, &part, seq = next_seq_++](IndexWriter& w) {
+    Xapian::docid last = w.database().get_lastdocid();
+    bool links = !shared->links.empty();
+    w.add(std::move(*shared));
+    // Which article wrote each stub, in input order: join_links keeps the earliest stub of a story.
+    if (links && w.database().get_lastdocid() > last) part.created.emplace_back(last + 1, seq);
+  });
+}
+
+bool BulkIndexWriter::remove(const std::string& id) {
+  Part& part = part_of(id);
+  auto removed = std::make_shared<bool>(false);
+  part.submit([removed, id](IndexWriter& w) { *removed = w.remove(id); });
+  part.wait_idle();
+  return *removed;
+}
+
+WriteStats BulkIndexWriter::stats() const {
+  if (final_stats_) return *final_stats_;
+  WriteStats total;
+  for (const auto& p : parts_) {
+    WriteStats s = p->snapshot();
+    total.indexed += s.indexed;
+    total.stubs += s.stubs;
+    total.merged += s.merged;
+    total.deleted += s.deleted;
+  }
+  total.stubs -= stubs_removed_;
+  total.merged += stubs_merged_;
+  return total;
+}
+
+void BulkIndexWriter::finish() {
+  if (finished_) return;
+  auto t0 = std::chrono::steady_clock::now();
+  for (auto& p : parts_) p->submit([](IndexWriter& w) { w.commit(); });
+  for (auto& p : parts_) p->wait_idle();
+  for (auto& p : parts_) p->stop();  // from here on this thread alone uses the writers
+  join_links();
+  merge();
+  finished_ = true;
+  merge_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void BulkIndexWriter::join_links() {
+  // What IndexWriter::add and link_to would have found in one database, where a story has at
+  // most one stub: a stub gives way to an article holding one of its keys (whichever came
+  // first: before, no stub is written; after, the article takes its place), and to a stub
+  // with one of its keys written earlier in the input. Stubs are weighed in input order, so a
+  // stub that gives way never pushes out another.
+  struct Stub {
+    size_t seq, part;
+    std::string id_term;
+    std::vector<std::string> keys;
+  };
+  const std::string stub_kind = std::string(kKindPrefix) + "stub";
+  const std::string id_prefix(field("id").prefix);
+  std::vector<Stub> stubs;
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    Xapian::WritableDatabase& db = parts_[i]->writer.database();
+    const auto& created = parts_[i]->created;
+    for (auto it = db.postlist_begin(stub_kind); it != db.postlist_end(stub_kind); ++it) {
+      // The article whose links wrote this document: the last one that took a docid up to it.
+      auto by = std::upper_bound(created.begin(), created.end(), std::make_pair(*it, SIZE_MAX));
+      Stub s{by == created.begin() ? 0 : std::prev(by)->second, i, {}, {}};
+      for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+        const std::string term = *t;
+        if (has_prefix(term, id_prefix)) s.id_term = term;
+        if (has_prefix(term, kStubKeyPrefix)) s.keys.push_back(term.substr(kStubKeyPrefix.size()));
+      }
+      stubs.push_back(std::move(s));
+    }
+  }
+  std::sort(stubs.begin(), stubs.end(), [](const Stub& a, const Stub& b) { return a.seq < b.seq; });
+  std::unordered_map<std::string, size_t> kept;  // key → part of the stub that holds it
+  std::vector<std::vector<std::string>> doomed(parts_.size());
+  for (const Stub& s : stubs) {
+    bool by_article = false, by_stub = false;
+    for (const auto& key : s.keys) {
+      for (size_t j = 0; j < parts_.size() && !by_article; ++j)
+        if (j != s.part && parts_[j]->writer.database().term_exists(key)) by_article = true;
+      if (auto k = kept.find(key); k != kept.end() && k->second != s.part) by_stub = true;
+    }
+    if (!by_article && !by_stub) {
+      for (const auto& key : s.keys) kept.emplace(key, s.part);
+      continue;
+    }
+    doomed[s.part].push_back(s.id_term);
+    if (by_article)
+      ++stubs_merged_;  // counted as when the article arrives after the stub in one database
+    else
+      ++stubs_removed_;  // one database would not have written it
+  }
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    Xapian::WritableDatabase& db = parts_[i]->writer.database();
+    for (const auto& term : doomed[i]) db.delete_document(term);
+    parts_[i]->writer.commit();
+  }
+}
+
+void BulkIndexWriter::merge() {
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < parts_.size(); ++i) paths.push_back((fs::path(parts_dir_) / ("part-" + std::to_string(i))).string());
+  final_stats_ = stats();
+  parts_.clear();  // closes the part databases
+  Xapian::Database all;
+  for (const auto& p : paths) all.add_database(Xapian::Database(p));
+  // Compaction merges the parts' postings, spelling and completion tables in one pass; document
+  // ids are renumbered part after part (nothing outside the index refers to them).
+  const std::string fresh = path_ + ".compacting";
+  fs::remove_all(fresh);
+  all.compact(fresh);
+  all.close();
+  try {
+    exchange_directories(fresh, path_);
+  } catch (...) {
+    fs::remove_all(fresh);
+    throw;
+  }
+  lock_.close();
+  fs::remove_all(fresh);  // the empty index the lock was held on
+  fs::remove_all(parts_dir_);
+}
+
+}  // namespace sosik

@@ -1,0 +1,73 @@
+// Builds a new index with several Xapian writers at once. Xapian writes a database from one
+// thread, and that thread was the indexer's bottleneck: 77% of its CPU time went to Xapian's
+// add_document and commit, while the analysing threads waited (perf, bench/index_speed). So a new
+// index is written as parts, DIR.parts/part-N, each by an IndexWriter on a thread of its own; the
+// stable hash of an article's id picks its part, so an id that comes again replaces itself there.
+// finish() joins the link graph across parts and merges them into DIR with Xapian compaction
+// (the result is compact, as after `indexer --compact`).
+//
+// Links across parts: a part knows only its own documents, so it may write a stub for a story
+// whose article another part holds, or that another part also has a stub of. finish() deletes
+// those stubs before the merge (a stub gives way to the article; of two stubs for one story the
+// lowest part's stays), so DIR holds the documents IndexWriter writes for the same input
+// (tests/integration/ingest_test.cc compares them document by document).
+//
+// A kill before finish() leaves DIR empty and the parts behind; the next BulkIndexWriter on DIR
+// removes them and starts again. An index that already holds documents is written by IndexWriter.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "writer.h"
+
+namespace sosik {
+
+class BulkIndexWriter {
+ public:
+  // True when `path` holds no documents (absent, or an empty database): a BulkIndexWriter may
+  // write it.
+  static bool is_new_index(const std::string& path);
+
+  // Creates (or opens, empty) the database at `path`, holding its write lock until finish(), and
+  // starts `parts` writer threads. Throws std::runtime_error if `path` holds documents, and
+  // Xapian::Error on I/O failure. `batch_size` is split over the parts: memory follows it.
+  BulkIndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t parts,
+                  size_t batch_size = 1000);
+  ~BulkIndexWriter();  // without finish(): stops the writers, removes the parts, DIR stays empty
+
+  // Queued to the part of the article's id; blocks while that part is far behind. Rethrows a
+  // part writer's failure.
+  void add(PreparedArticle&& article);
+  bool remove(const std::string& id);  // false when no such article (waits for its part)
+  // Commits every part, joins the link graph across parts, and merges the parts into the
+  // database at `path`. Later calls do nothing.
+  void finish();
+  void commit() { finish(); }  // the indexer's one call at the end of a run
+
+  WriteStats stats() const;  // so far; safe to call while parts write
+  const std::string& path() const { return path_; }
+  double merge_seconds() const { return merge_seconds_; }
+
+ private:
+  struct Part;
+  Part& part_of(const std::string& id);
+  void join_links();  // deletes stubs that another part's documents make redundant
+  void merge();
+
+  std::string path_;
+  std::string parts_dir_;
+  Xapian::WritableDatabase lock_;  // the (empty) database at path_, held so no one else writes it
+  std::vector<std::unique_ptr<Part>> parts_;
+  size_t next_seq_ = 0;  // input order of articles
+  size_t stubs_removed_ = 0, stubs_merged_ = 0;
+  std::optional<WriteStats> final_stats_;  // once the parts are merged
+  bool finished_ = false;
+  double merge_seconds_ = 0;
+};
+
+}  // namespace sosik
