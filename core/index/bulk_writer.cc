@@ -110,7 +110,10 @@ bool BulkIndexWriter::is_new_index(const std::string& path) {
 
 BulkIndexWriter::BulkIndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t parts,
                                  size_t batch_size)
-    : path_(path), parts_dir_(path + ".parts"), lock_(path, Xapian::DB_CREATE_OR_OPEN) {
+    : path_(path),
+      parts_dir_(path + ".parts"),
+      lock_(path, Xapian::DB_CREATE_OR_OPEN),
+      batch_size_(std::max<size_t>(batch_size / std::max<size_t>(parts, 1), 1)) {
   if (lock_.get_doccount() != 0)
     throw std::runtime_error(path + " already holds documents: only a new index is written in parts");
   fs::remove_all(parts_dir_);  // left by a killed run, whose index stayed empty
@@ -118,7 +121,7 @@ BulkIndexWriter::BulkIndexWriter(const std::string& path, std::shared_ptr<const 
   parts = std::max<size_t>(parts, 1);
   for (size_t i = 0; i < parts; ++i)
     parts_.push_back(std::make_unique<Part>((fs::path(parts_dir_) / ("part-" + std::to_string(i))).string(), analyzer,
-                                            std::max<size_t>(batch_size / parts, 1)));
+                                            batch_size_));
 }
 
 BulkIndexWriter::~BulkIndexWriter() {
@@ -228,7 +231,12 @@ void BulkIndexWriter::join_links() {
   }
   for (size_t i = 0; i < parts_.size(); ++i) {
     Xapian::WritableDatabase& db = parts_[i]->writer.database();
-    for (const auto& term : doomed[i]) db.delete_document(term);
+    // Committed as the parts were written, in batches: a stub's deletion buffers a change for each
+    // of its terms, and a large corpus gives way to tens of thousands of stubs here.
+    for (size_t k = 0; k < doomed[i].size(); ++k) {
+      db.delete_document(doomed[i][k]);
+      if ((k + 1) % batch_size_ == 0) db.commit();
+    }
     parts_[i]->writer.commit();
   }
 }

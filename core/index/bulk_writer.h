@@ -62,6 +62,7 @@ class BulkIndexWriter {
   std::string path_;
   std::string parts_dir_;
   Xapian::WritableDatabase lock_;  // the (empty) database at path_, held so no one else writes it
+  size_t batch_size_;  // per part
   std::vector<std::unique_ptr<Part>> parts_;
   size_t next_seq_ = 0;  // input order of articles
   size_t stubs_removed_ = 0, stubs_merged_ = 0;
