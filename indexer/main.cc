@@ -260,6 +260,7 @@ int main(int argc, char** argv) {
       BulkIndexWriter writer(db_path, analyzer, writers, batch);
       summary = ingest(writer);  // merged at the end: compact already
       summary["writers"] = writers;
+      summary["join_seconds"] = writer.join_seconds();
       summary["merge_seconds"] = writer.merge_seconds();
     } else {
       IndexWriter writer(db_path, analyzer, batch);

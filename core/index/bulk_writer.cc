@@ -33,7 +33,7 @@ bool has_prefix(const std::string& term, std::string_view prefix) { return term.
 // One part: an IndexWriter and the thread that alone calls it until stop().
 struct BulkIndexWriter::Part {
   Part(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch)
-      : writer(path, std::move(analyzer), batch), thread([this] { run(); }) {}
+      : writer(path, std::move(analyzer), batch, /*sync=*/false), thread([this] { run(); }) {}
   ~Part() { stop(); }
 
   // Queues `job`; blocks while the queue is full. Rethrows the part's failure.
@@ -170,14 +170,19 @@ WriteStats BulkIndexWriter::stats() const {
 
 void BulkIndexWriter::finish() {
   if (finished_) return;
-  auto t0 = std::chrono::steady_clock::now();
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   for (auto& p : parts_) p->submit([](IndexWriter& w) { w.commit(); });
   for (auto& p : parts_) p->wait_idle();
   for (auto& p : parts_) p->stop();  // from here on this thread alone uses the writers
+  auto t0 = std::chrono::steady_clock::now();
   join_links();
+  join_seconds_ = since(t0);
+  t0 = std::chrono::steady_clock::now();
   merge();
+  merge_seconds_ = since(t0);
   finished_ = true;
-  merge_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void BulkIndexWriter::join_links() {
@@ -188,11 +193,10 @@ void BulkIndexWriter::join_links() {
   // stub that gives way never pushes out another.
   struct Stub {
     size_t seq, part;
-    std::string id_term;
+    Xapian::docid docid;
     std::vector<std::string> keys;
   };
   const std::string stub_kind = std::string(kKindPrefix) + "stub";
-  const std::string id_prefix(field("id").prefix);
   std::vector<Stub> stubs;
   for (size_t i = 0; i < parts_.size(); ++i) {
     Xapian::WritableDatabase& db = parts_[i]->writer.database();
@@ -200,18 +204,19 @@ void BulkIndexWriter::join_links() {
     for (auto it = db.postlist_begin(stub_kind); it != db.postlist_end(stub_kind); ++it) {
       // The article whose links wrote this document: the last one that took a docid up to it.
       auto by = std::upper_bound(created.begin(), created.end(), std::make_pair(*it, SIZE_MAX));
-      Stub s{by == created.begin() ? 0 : std::prev(by)->second, i, {}, {}};
-      for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+      Stub s{by == created.begin() ? 0 : std::prev(by)->second, i, *it, {}};
+      auto t = db.termlist_begin(*it);
+      for (t.skip_to(std::string(kStubKeyPrefix)); t != db.termlist_end(*it); ++t) {
         const std::string term = *t;
-        if (has_prefix(term, id_prefix)) s.id_term = term;
-        if (has_prefix(term, kStubKeyPrefix)) s.keys.push_back(term.substr(kStubKeyPrefix.size()));
+        if (!has_prefix(term, kStubKeyPrefix)) break;
+        s.keys.push_back(term.substr(kStubKeyPrefix.size()));
       }
       stubs.push_back(std::move(s));
     }
   }
   std::sort(stubs.begin(), stubs.end(), [](const Stub& a, const Stub& b) { return a.seq < b.seq; });
   std::unordered_map<std::string, size_t> kept;  // key → part of the stub that holds it
-  std::vector<std::vector<std::string>> doomed(parts_.size());
+  std::vector<std::vector<Xapian::docid>> doomed(parts_.size());
   for (const Stub& s : stubs) {
     bool by_article = false, by_stub = false;
     for (const auto& key : s.keys) {
@@ -223,7 +228,7 @@ void BulkIndexWriter::join_links() {
       for (const auto& key : s.keys) kept.emplace(key, s.part);
       continue;
     }
-    doomed[s.part].push_back(s.id_term);
+    doomed[s.part].push_back(s.docid);
     if (by_article)
       ++stubs_merged_;  // counted as when the article arrives after the stub in one database
     else
@@ -233,6 +238,7 @@ void BulkIndexWriter::join_links() {
     Xapian::WritableDatabase& db = parts_[i]->writer.database();
     // Committed as the parts were written, in batches: a stub's deletion buffers a change for each
     // of its terms, and a large corpus gives way to tens of thousands of stubs here.
+    std::sort(doomed[i].begin(), doomed[i].end());
     for (size_t k = 0; k < doomed[i].size(); ++k) {
       db.delete_document(doomed[i][k]);
       if ((k + 1) % batch_size_ == 0) db.commit();

@@ -51,6 +51,8 @@ class BulkIndexWriter {
 
   WriteStats stats() const;  // so far; safe to call while parts write
   const std::string& path() const { return path_; }
+  // finish()'s two steps, on one thread: joining links across parts, and the merge (compaction).
+  double join_seconds() const { return join_seconds_; }
   double merge_seconds() const { return merge_seconds_; }
 
  private:
@@ -68,7 +70,7 @@ class BulkIndexWriter {
   size_t stubs_removed_ = 0, stubs_merged_ = 0;
   std::optional<WriteStats> final_stats_;  // once the parts are merged
   bool finished_ = false;
-  double merge_seconds_ = 0;
+  double join_seconds_ = 0, merge_seconds_ = 0;
 };
 
 }  // namespace sosik

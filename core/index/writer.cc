@@ -67,8 +67,8 @@ PreparedArticle prepare(Article article, const Analyzer& analyzer) {
   return p;
 }
 
-IndexWriter::IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size)
-    : path_(path), db_(path, Xapian::DB_CREATE_OR_OPEN), analyzer_(std::move(analyzer)), batch_size_(batch_size ? batch_size : 1) {
+IndexWriter::IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size, bool sync)
+    : path_(path), db_(path, Xapian::DB_CREATE_OR_OPEN | (sync ? 0 : Xapian::DB_NO_SYNC)), analyzer_(std::move(analyzer)), batch_size_(batch_size ? batch_size : 1) {
   check_schema_version(db_, path);
   db_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
 }

@@ -45,7 +45,10 @@ class IndexWriter {
  public:
   // Opens or creates the database at `path`. Throws Xapian::Error (with the path) on I/O failure
   // and std::runtime_error if the index was written by another schema version.
-  IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size = 1000);
+  // `sync` false: commits are atomic but not flushed to disk (Xapian::DB_NO_SYNC), for a
+  // database that a crash makes worthless anyway (BulkIndexWriter's parts).
+  IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size = 1000,
+              bool sync = true);
   ~IndexWriter();  // commits what is pending
 
   void add(const Article& article) { add(prepare(article, *analyzer_)); }

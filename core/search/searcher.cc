@@ -475,7 +475,8 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
     if (std::string j = to_jamo(prefix); j != prefix || !choseong(prefix).empty()) add_vocabulary(std::string(kJamoKey) + j);
     if (std::string h = qwerty_to_hangul(prefix); !h.empty()) {
       add_terms(h);
-      add_vocabulary(std::string(kJamoKey) + to_jamo(h));
+      std::string key(kJamoKey);  // appended: GCC 12 warns falsely (-Wrestrict) on string + string
+      add_vocabulary(key.append(to_jamo(h)));
     }
     std::vector<std::pair<Xapian::doccount, std::string>> ranked;
     for (const auto& [w, freq] : words) ranked.emplace_back(freq, w);
