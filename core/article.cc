@@ -2,8 +2,10 @@
 
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "analysis/analyzer.h"
 #include "schema.h"
@@ -29,31 +31,56 @@ json to_json(const Article& a) {
   return j;
 }
 
-std::string stored_body(const std::string& data) {
-  struct BodySax : nlohmann::json::json_sax_t {
-    std::string body;
-    int depth = 0;
-    bool at_body = false;  // the last key read was the top-level "body"
-    bool scalar() { return !at_body; }  // a body that is not a string: stop, none
-    bool null() override { return scalar(); }
-    bool boolean(bool) override { return scalar(); }
-    bool number_integer(number_integer_t) override { return scalar(); }
-    bool number_unsigned(number_unsigned_t) override { return scalar(); }
-    bool number_float(number_float_t, const string_t&) override { return scalar(); }
-    bool binary(binary_t&) override { return scalar(); }
-    bool string(string_t& s) override {
-      if (at_body) body = std::move(s);
-      return !at_body;  // found: stop reading
+namespace {
+
+// One parser per thread: a simdjson parser is not thread-safe, and keeps its buffers between
+// documents.
+simdjson::dom::element parse_dom(std::string_view data) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto error = parser.parse(data.data(), data.size()).get(root))
+    throw std::runtime_error(std::string("stored article is not JSON: ") + simdjson::error_message(error));
+  return root;
+}
+
+json to_nlohmann(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      json o = json::object();
+      for (auto [key, value] : simdjson::dom::object(e)) o.emplace(std::string(key), to_nlohmann(value));
+      return o;
     }
-    bool start_object(std::size_t) override { return ++depth, scalar(); }
-    bool end_object() override { return --depth, true; }
-    bool start_array(std::size_t) override { return scalar(); }
-    bool end_array() override { return true; }
-    bool key(string_t& k) override { return at_body = depth == 1 && k == "body", true; }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-  } sax;
-  nlohmann::json::sax_parse(data, &sax);
-  return std::move(sax.body);
+    case simdjson::dom::element_type::ARRAY: {
+      json a = json::array();
+      for (auto value : simdjson::dom::array(e)) a.push_back(to_nlohmann(value));
+      return a;
+    }
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
+    case simdjson::dom::element_type::INT64: return int64_t(e);
+    case simdjson::dom::element_type::UINT64: return uint64_t(e);
+    case simdjson::dom::element_type::DOUBLE: return double(e);
+    case simdjson::dom::element_type::BOOL: return bool(e);
+    case simdjson::dom::element_type::NULL_VALUE: return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+json parse_stored(std::string_view data) {
+  simdjson::dom::element root = parse_dom(data);
+  if (!root.is_object()) throw std::runtime_error("stored article is not a JSON object");
+  return to_nlohmann(root);
+}
+
+std::string stored_body(std::string_view data) {
+  std::string_view body;
+  try {
+    if (parse_dom(data)["body"].get(body)) return {};  // none, or not a string
+  } catch (const std::runtime_error&) {
+    return {};  // not JSON: no body to re-rank by
+  }
+  return std::string(body);
 }
 
 namespace {

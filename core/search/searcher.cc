@@ -371,7 +371,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       ranked.push_back({m->mset[m->order[i]].get_weight(), &m->mset, m->order[i], m != &all, nullptr});
   }
   auto read_article = [&](Ranked& r) -> nlohmann::json& {
-    if (r.article.is_null()) r.article = nlohmann::json::parse((*r.mset)[r.index].get_document().get_data());
+    if (r.article.is_null()) r.article = parse_stored((*r.mset)[r.index].get_document().get_data());
     return r.article;
   };
   if (rerank) {
@@ -501,7 +501,7 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
     enquire.set_query(q);
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
-      nlohmann::json a = nlohmann::json::parse(it.get_document().get_data());
+      nlohmann::json a = parse_stored(it.get_document().get_data());
       out.push_back(Suggestion{a.value("title", ""), "title", a.value("id", "")});
     }
     return out;
@@ -515,9 +515,9 @@ std::optional<nlohmann::json> Searcher::article(const std::string& id) const {
     auto docid = find_document(*db, boolean_term(field("id").prefix, id));
     if (!docid) return std::optional<nlohmann::json>();
     Xapian::Document doc = db->get_document(*docid);
-    nlohmann::json a = nlohmann::json::parse(doc.get_data());
+    nlohmann::json a = parse_stored(doc.get_data());
     auto brief = [&](Xapian::docid d) {
-      nlohmann::json other = nlohmann::json::parse(db->get_document(d).get_data());
+      nlohmann::json other = parse_stored(db->get_document(d).get_data());
       return nlohmann::json{{"id", other.value("id", "")}, {"title", other.value("title", "")}, {"stub", other.value("stub", false)}};
     };
 

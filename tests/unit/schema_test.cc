@@ -107,5 +107,22 @@ TEST(StoredBody, ReadsTheBodyOfAStoredArticleAndNothingElse) {
   for (const auto& c : cases) EXPECT_EQ(stored_body(c.data), c.body) << c.what << ": " << c.data;
 }
 
+// parse_stored (simdjson) reads back exactly what nlohmann::json wrote; bad data is an error.
+TEST(StoredArticle, ReadsBackWhatTheIndexerStored) {
+  Article a;
+  a.id = "a-1";
+  a.title = "제목 \"따옴표\" \u00e9 😀";
+  a.body = "첫 문단.\n둘째 문단 \"인용\" \\ 끝 ✓\t\x01";
+  a.related = {{"관련 기사", "https://example.com/r"}, {"둘째", ""}};
+  a.published_at = "2024-11-01T09:00:00+09:00";
+  a.stub = true;
+  const nlohmann::json stored = to_json(a);
+  EXPECT_EQ(parse_stored(stored.dump()), stored) << "an article as the indexer stores it (article.cc, to_nlohmann)";
+  const nlohmann::json numbers = {{"a", 1}, {"b", -2}, {"c", 1.5}, {"d", nullptr}, {"e", false}, {"f", 18446744073709551615ull}};
+  EXPECT_EQ(parse_stored(numbers.dump()), numbers) << "every JSON type";
+  for (const char* bad : {"not json", R"({"body":"cut)", "[1,2]", ""})
+    EXPECT_THROW(parse_stored(bad), std::runtime_error) << bad;
+}
+
 }  // namespace
 }  // namespace sosik
