@@ -93,6 +93,13 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    // A count option's value; a bad one is reported, naming the option and its range.
+    auto count = [&](const char* name, size_t lo, size_t hi) {
+      std::string v = value(name);
+      auto n = parse_count(v, lo, hi);  // "12abc" is a mistake, not 12
+      if (!n) std::cerr << "indexer: " << name << " must be a number from " << lo << " to " << hi << ", got '" << v << "'\n";
+      return n;
+    };
     if (arg == "--db") {
       db_path = value("--db");
     } else if (arg == "--compact") {
@@ -106,28 +113,16 @@ int main(int argc, char** argv) {
       }
       format = *parsed;
     } else if (arg == "--batch") {
-      std::string v = value("--batch");
-      auto n = parse_count(v, 1, 10000000);  // "12abc" is a mistake, not 12
-      if (!n) {
-        std::cerr << "indexer: --batch must be a number from 1 to 10000000, got '" << v << "'\n";
-        return 2;
-      }
+      auto n = count("--batch", 1, 10000000);
+      if (!n) return 2;
       batch = *n;
     } else if (arg == "--threads") {
-      std::string v = value("--threads");
-      auto n = parse_count(v, 0, 256);
-      if (!n) {
-        std::cerr << "indexer: --threads must be a number from 0 to 256, got '" << v << "'\n";
-        return 2;
-      }
+      auto n = count("--threads", 0, 256);
+      if (!n) return 2;
       threads = *n;
     } else if (arg == "--writers") {
-      std::string v = value("--writers");
-      auto n = parse_count(v, 1, 16);
-      if (!n) {
-        std::cerr << "indexer: --writers must be a number from 1 to 16, got '" << v << "'\n";
-        return 2;
-      }
+      auto n = count("--writers", 1, 16);
+      if (!n) return 2;
       writers = *n;
     } else if (arg == "--shards") {
       std::string v = value("--shards");
