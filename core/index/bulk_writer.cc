@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <climits>
 #include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -25,8 +23,6 @@ namespace {
 
 // Articles queued per part: enough to ride out a commit, few enough that memory follows the batch.
 constexpr size_t kQueuedPerPart = 64;
-
-bool has_prefix(const std::string& term, std::string_view prefix) { return term.compare(0, prefix.size(), prefix) == 0; }
 
 }  // namespace
 
@@ -119,9 +115,7 @@ BulkIndexWriter::BulkIndexWriter(const std::string& path, std::shared_ptr<const 
   fs::remove_all(parts_dir_);  // left by a killed run, whose index stayed empty
   fs::create_directories(parts_dir_);
   parts = std::max<size_t>(parts, 1);
-  for (size_t i = 0; i < parts; ++i)
-    parts_.push_back(std::make_unique<Part>((fs::path(parts_dir_) / ("part-" + std::to_string(i))).string(), analyzer,
-                                            batch_size_));
+  for (size_t i = 0; i < parts; ++i) parts_.push_back(std::make_unique<Part>(part_path(i), analyzer, batch_size_));
 }
 
 BulkIndexWriter::~BulkIndexWriter() {
@@ -130,6 +124,8 @@ BulkIndexWriter::~BulkIndexWriter() {
   std::error_code ec;
   fs::remove_all(parts_dir_, ec);  // the index at path_ stays as it was: empty
 }
+
+std::string BulkIndexWriter::part_path(size_t i) const { return (fs::path(parts_dir_) / ("part-" + std::to_string(i))).string(); }
 
 BulkIndexWriter::Part& BulkIndexWriter::part_of(const std::string& id) { return *parts_[stable_bucket(id, parts_.size())]; }
 
@@ -208,7 +204,7 @@ void BulkIndexWriter::join_links() {
       auto t = db.termlist_begin(*it);
       for (t.skip_to(std::string(kStubKeyPrefix)); t != db.termlist_end(*it); ++t) {
         const std::string term = *t;
-        if (!has_prefix(term, kStubKeyPrefix)) break;
+        if (!term.starts_with(kStubKeyPrefix)) break;
         s.keys.push_back(term.substr(kStubKeyPrefix.size()));
       }
       stubs.push_back(std::move(s));
@@ -248,24 +244,18 @@ void BulkIndexWriter::join_links() {
 }
 
 void BulkIndexWriter::merge() {
-  std::vector<std::string> paths;
-  for (size_t i = 0; i < parts_.size(); ++i) paths.push_back((fs::path(parts_dir_) / ("part-" + std::to_string(i))).string());
+  const size_t parts = parts_.size();
   final_stats_ = stats();
   parts_.clear();  // closes the part databases
   Xapian::Database all;
-  for (const auto& p : paths) all.add_database(Xapian::Database(p));
+  for (size_t i = 0; i < parts; ++i) all.add_database(Xapian::Database(part_path(i)));
   // Compaction merges the parts' postings, spelling and completion tables in one pass; document
   // ids are renumbered part after part (nothing outside the index refers to them).
   const std::string fresh = path_ + ".compacting";
   fs::remove_all(fresh);
   all.compact(fresh);
   all.close();
-  try {
-    exchange_directories(fresh, path_);
-  } catch (...) {
-    fs::remove_all(fresh);
-    throw;
-  }
+  swap_in_directory(fresh, path_);
   lock_.close();
   fs::remove_all(fresh);  // the empty index the lock was held on
   fs::remove_all(parts_dir_);

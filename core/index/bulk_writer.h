@@ -9,7 +9,7 @@
 // Links across parts: a part knows only its own documents, so it may write a stub for a story
 // whose article another part holds, or that another part also has a stub of. finish() deletes
 // those stubs before the merge (a stub gives way to the article; of two stubs for one story the
-// lowest part's stays), so DIR holds the documents IndexWriter writes for the same input
+// one written earlier in the input stays), so DIR holds the documents IndexWriter writes for the same input
 // (tests/integration/ingest_test.cc compares them document by document).
 //
 // A kill before finish() leaves DIR empty and the parts behind; the next BulkIndexWriter on DIR
@@ -58,6 +58,7 @@ class BulkIndexWriter {
  private:
   struct Part;
   Part& part_of(const std::string& id);
+  std::string part_path(size_t i) const;  // DIR.parts/part-i
   void join_links();  // deletes stubs that another part's documents make redundant
   void merge();
 

@@ -138,9 +138,12 @@ void IndexWriter::commit() {
   pending_ = 0;
 }
 
-void exchange_directories(const std::string& a, const std::string& b) {
-  if (renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0)
-    throw std::system_error(errno, std::generic_category(), "swapping " + a + " and " + b);
+void swap_in_directory(const std::string& fresh, const std::string& path) {
+  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    int err = errno;
+    std::filesystem::remove_all(fresh);
+    throw std::system_error(err, std::generic_category(), "swapping " + fresh + " in at " + path);
+  }
 }
 
 void IndexWriter::compact() {
@@ -150,12 +153,7 @@ void IndexWriter::compact() {
   const std::string fresh = path_ + ".compacting";
   std::filesystem::remove_all(fresh);  // left by a killed run
   db_.compact(fresh);
-  try {
-    exchange_directories(fresh, path_);
-  } catch (...) {
-    std::filesystem::remove_all(fresh);
-    throw;
-  }
+  swap_in_directory(fresh, path_);
   db_.close();
   std::filesystem::remove_all(fresh);  // the old index
   db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN);

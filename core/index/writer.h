@@ -86,9 +86,10 @@ std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std
 std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const Analyzer& analyzer, const RelatedStory& story);
 std::optional<Xapian::docid> resolve_link(const Xapian::Database& db, const std::vector<std::string>& keys);
 
-// Swaps directories `a` and `b` in one step, so readers and writers of a database at either path
-// see the old index or the new, never neither. Throws std::system_error naming both on failure.
-void exchange_directories(const std::string& a, const std::string& b);
+// Swaps the database directory `fresh` in at `path` in one step, so readers and writers see the
+// old index or the new, never neither; the old one is then at `fresh`, for the caller to remove
+// once its handle is closed. On failure removes `fresh` and throws std::system_error naming both.
+void swap_in_directory(const std::string& fresh, const std::string& path);
 
 // True when the document is a stub (XKstub).
 bool is_stub(const Xapian::Document& doc);
