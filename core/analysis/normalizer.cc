@@ -52,7 +52,7 @@ std::string ascii_lower(std::string_view s) {
 }
 
 bool is_word_separator(char32_t c) {
-  return c == 0x318D || c == 0x00B7 || c == 0x2027 || c == 0x30FB || c == 0xFF65 || c == 0x2022;
+  return c == 0x318D || c == 0x00B7 || c == 0x2027 || c == 0x30FB || c == 0xFF65 || c == 0x2022 || c == '_';
 }
 
 bool is_hangul_syllable(char32_t c) { return c >= 0xAC00 && c <= 0xD7A3; }

@@ -18,7 +18,8 @@ class KoreanNormalizer {
 };
 
 // True for code points that separate words although ICU's word rules join across them:
-// middle dots used as list separators in Korean headlines (ㆍ U+318D, · U+00B7, ‧ U+2027, ・ U+30FB).
+// middle dots used as list separators in Korean headlines (ㆍ U+318D, · U+00B7, ‧ U+2027, ・ U+30FB),
+// and '_', which joins the words of wiki titles and file names (삼성_갤럭시_S7_엣지).
 bool is_word_separator(char32_t c);
 
 bool is_hangul(char32_t c);             // syllables and jamo

@@ -31,7 +31,7 @@ icu::BreakIterator& word_iterator() {
 enum class Cls { Script, Separator, Joiner };
 
 // Classifies a code point inside an ICU word: a script run member, a separator that ends the
-// word, or a joiner (marks, apostrophes, '.', '_') that stays with the run it is in.
+// word, or a joiner (marks, apostrophes, '.') that stays with the run it is in.
 Cls classify(char32_t c, Script& script) {
   if (is_word_separator(c)) return Cls::Separator;
   if (is_hangul(c)) { script = Script::Hangul; return Cls::Script; }

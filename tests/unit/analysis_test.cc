@@ -87,7 +87,7 @@ TEST(Analysis, MixedScriptWordsSplitAndJoin) {
   EXPECT_FALSE(word_terms("오픈AI를").count("오픈ai를")) << "the particle is not part of the name";
 }
 
-TEST(Analysis, MiddleDotsAndBracketsSeparateWords) {
+TEST(Analysis, MiddleDotsBracketsAndUnderscoresSeparateWords) {
   struct Case { const char* text; std::vector<const char*> words; };
   const Case cases[] = {
       {"MS·오픈AI", {"ms", "오픈ai"}},
@@ -95,6 +95,10 @@ TEST(Analysis, MiddleDotsAndBracketsSeparateWords) {
       {"[테크인사이드]", {"테크인사이드"}},
       {"'비하인드 스토리'", {"비하인드", "스토리"}},
       {"미국‧중국", {"미국", "중국"}},
+      // Wiki titles and file names join words with '_'; ICU keeps "S7_엣지" one word, whose
+      // parts were "s" and "7_", so 갤럭시 S7 never matched it.
+      {"삼성_갤럭시_S7_엣지", {"삼성", "갤럭시", "s7", "엣지"}},
+      {"snake_case", {"snake", "case"}},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.text);
