@@ -355,6 +355,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     for (const auto& e : excludes) q = Q(Q::OP_AND_NOT, q, e);
     return q;
   };
+  // What picks a relaxed query's candidates (Searcher::run): its words, before the pairs and
+  // the bag are added.
+  if (!pq.strict) pq.candidates = finish(any);
   // Words that stand close together in a text, as in the query, say more than words scattered
   // over it: each adjacent pair of the query's words, near each other, adds a little weight.
   // Not in short (strict) queries: there the bigram bag below already rewards words written
@@ -398,6 +401,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "passage_weight") o.passage_weight = x;
   else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
   else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
+  else if (name == "candidate_depth") o.candidate_depth = static_cast<Xapian::doccount>(x);
   else if (name == "alias_weight") o.alias_weight = x;
   else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
   else if (name == "bm25_k1") o.bm25_k1 = x;

@@ -40,8 +40,11 @@ struct QueryOptions {
   // Weight of adjacent query words found within `proximity_window` positions of each other
   // (by their stems): KorQuAD MRR .961 → .963, R@1 .933 → .937; news-keywords unchanged. Only in
   // queries longer than max_strict_words (KorQuAD .9662 → .9665 with short ones left out; keyword
-  // queries at 100K articles p50 2.3 → 1.4 ms, bench/query_speed).
-  double proximity_weight = 0.3;
+  // queries at 100K articles p50 2.3 → 1.4 ms, bench/query_speed). 0.3 until the candidates
+  // (candidate_depth): scored over every match, Xapian 1.4 left the pair's weight out of some
+  // documents; over the candidates every pair counts, and then 0.1 ranks best (depth 200, KorQuAD MRR
+  // 0.3/0.2/0.1/0.05/0: .9640/.9643/.9658/.9652/.9648; news-keywords .9733 down to .9633 at 0.05).
+  double proximity_weight = 0.1;
   Xapian::termcount proximity_window = 6;
   // No pair with a word in more than this share of the documents: questions at 100K articles
   // p50 24 → 16.6 ms; KorQuAD MRR .9665 → .9662 (0.05: .9656, news-keywords .9733 → .9633).
@@ -55,6 +58,14 @@ struct QueryOptions {
   double passage_weight = 0.5;
   size_t passage_window = 25;
   Xapian::doccount rerank_depth = 20;  // 10 scores the same on KorQuAD
+  // A relaxed query (a question, a long query) is scored whole only on the documents that its
+  // words alone rank first, this many (or as many as the page needs): the words find the
+  // candidates, the bigram bag and the proximity pairs order them (Searcher::run). Scoring every
+  // document that shares a bigram with a question was most of its time: at 100K articles,
+  // questions p50 9.8 → 4.2 ms, mean 12.6 → 6.0 ms (query-latency, 199 questions); 200: 5.1 /
+  // 7.3 ms. KorQuAD MRR .9660 → .9660, R@1 .9405 → .9400 (200: .9658/.9395; 400: .9659/.9398);
+  // korquad-keywords and the news sets unchanged. 0 scores every match.
+  Xapian::doccount candidate_depth = 100;
   // An alias (schemas/aliases.json) ranks below the word as written: a tenth of its weight, so a
   // rare alias (MS) does not outrank a common word as written (마이크로소프트) while results found
   // only through aliases keep their order.
@@ -81,6 +92,7 @@ bool set_query_option(QueryOptions& options, std::string_view name, std::string_
 struct ParsedQuery {
   Xapian::Query query;         // what ranks (all words required when `strict`)
   Xapian::Query relaxed;       // any word; used when the strict query finds nothing
+  Xapian::Query candidates;    // a relaxed query's words alone, without bag and pairs (else empty)
   bool strict = false;
   bool question = false;       // ends with '?' or asks with 무엇, 누구, 언제, …
   bool positional = false;     // has a phrase or NEAR: weights need positions (Searcher::run)

@@ -272,6 +272,38 @@ bool tie_order(const Xapian::MSet& mset, size_t need, bool by_relevance, bool re
 // Matches that are always scored whole (see run()).
 constexpr Xapian::doccount kScoredMatches = 1000;
 
+namespace {
+
+// The documents of a sorted docid list, weight 0: a filter that restricts a query to them. Local
+// databases only: it has no name(), so it cannot be sent to a remote shard.
+class DocidFilter : public Xapian::PostingSource {
+ public:
+  explicit DocidFilter(std::vector<Xapian::docid> ids) : ids_(std::move(ids)) {}
+  Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(ids_.size()); }
+  Xapian::doccount get_termfreq_est() const override { return get_termfreq_min(); }
+  Xapian::doccount get_termfreq_max() const override { return get_termfreq_min(); }
+  void init(const Xapian::Database&) override { started_ = false; }
+  void next(double) override {
+    at_ = started_ ? at_ + 1 : 0;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    size_t from = started_ ? at_ : 0;
+    at_ = static_cast<size_t>(std::lower_bound(ids_.begin() + static_cast<std::ptrdiff_t>(from), ids_.end(), did) - ids_.begin());
+    started_ = true;
+  }
+  bool at_end() const override { return started_ && at_ >= ids_.size(); }
+  Xapian::docid get_docid() const override { return ids_[at_]; }
+  PostingSource* clone() const override { return new DocidFilter(ids_); }
+
+ private:
+  std::vector<Xapian::docid> ids_;
+  size_t at_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
 SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, const ParsedQuery& pq) const {
   // A DatabaseModifiedError (the indexer committed twice meanwhile) goes up to with_index, which
   // runs the whole request again on the newest revision.
@@ -296,10 +328,14 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     std::vector<Xapian::doccount> order;
     bool complete = false;  // every match is in `mset`
   };
-  auto match = [&](const Xapian::Query& query, size_t want) {
+  auto enquire_for = [&](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Xapian::BM25Weight(opt.bm25_k1, 0, 1, opt.bm25_b, 0.5));
     enquire.set_query(filtered(query, req, *analyzer_));
+    return enquire;
+  };
+  auto match = [&](const Xapian::Query& query, size_t want) {
+    Xapian::Enquire enquire = enquire_for(query);
     // One database: by relevance alone, ties ordered by tie_order, which reads the keys of tied
     // documents only (Xapian reading every candidate's key cost keyword queries at 100K
     // articles 10% of their time). Shards: Xapian's own order by the key, which needs no
@@ -342,19 +378,41 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     return m;
   };
 
+  // A relaxed query matches the documents with any of its words or syllable bigrams, and scoring
+  // all of them was most of a question's time (100K articles: p50 10 ms; the words alone 2.5).
+  // Its words alone pick the candidates, the first candidate_depth (or as many as the page
+  // needs) by their weight; the whole query then ranks those. `total` counts the documents with
+  // any word. Not for facets (they count every match) or shards (the filter is local docids).
+  std::optional<Xapian::MSet> candidates;
+  Xapian::Query query = pq.query;
+  if (!pq.strict && by_relevance && !pq.candidates.empty() && opt.candidate_depth > 0 && req.facets.empty() &&
+      !source_.sharded() && db.get_doccount() > opt.candidate_depth) {
+    // As match() fetches, a margin past the page: `total` is exact when that many match or fewer.
+    Xapian::doccount n = std::max<Xapian::doccount>(opt.candidate_depth, static_cast<Xapian::doccount>(need));
+    candidates = enquire_for(pq.candidates).get_mset(0, n, n + 16);
+    if (candidates->size() >= need) {
+      std::vector<Xapian::docid> ids;
+      for (auto it = candidates->begin(); it != candidates->end(); ++it) ids.push_back(*it);
+      std::sort(ids.begin(), ids.end());
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocidFilter(std::move(ids)))->release()));
+    } else {
+      candidates.reset();  // the words fill no page: every match of the whole query counts
+    }
+  }
   // A strict query ranks the documents with every word first. When they do not fill the page,
   // the documents with some of the words follow them, in the order of the relaxed query: a short
   // query whose words the answer lacks one of (KorQuAD questions cut to three words: R@10 .961 ->
   // .975, bench/relevance --dataset korquad-keywords) is still found, below every full match.
-  Matches all = match(pq.query, need);
+  Matches all = match(query, need);
   std::optional<Matches> some;
   if (pq.strict && all.complete && all.mset.size() < need) {
     some = match(Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.query), need - all.mset.size());
     res.relaxed = all.mset.empty();  // nothing has every word
   }
-  res.total = all.mset.get_matches_estimated() + (some ? some->mset.get_matches_estimated() : 0);
+  const Xapian::MSet& counted = candidates ? *candidates : all.mset;
+  res.total = counted.get_matches_estimated() + (some ? some->mset.get_matches_estimated() : 0);
   res.total_every_word = some ? all.mset.size() : res.total;
-  res.total_is_exact = all.mset.get_matches_lower_bound() == all.mset.get_matches_upper_bound() &&
+  res.total_is_exact = counted.get_matches_lower_bound() == counted.get_matches_upper_bound() &&
                        (!some || some->mset.get_matches_lower_bound() == some->mset.get_matches_upper_bound());
 
   struct Ranked {

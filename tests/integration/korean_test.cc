@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "search/searcher.h"
 #include "support.h"
 
 namespace sosik::test {
@@ -222,6 +223,64 @@ TEST_F(Korean, QuestionsRankTheSentenceThatHoldsTheirWords) {
     for (const auto& h : r.json["hits"]) paged.push_back(h["id"]);
   }
   EXPECT_EQ(paged, std::vector<std::string>(q.begin(), q.begin() + 2)) << "paged: " << join(paged) << "; whole: " << join(q);
+}
+
+}  // namespace
+}  // namespace sosik::test
+
+namespace sosik::test {
+namespace {
+
+// A relaxed query (a question, a long query) is ranked whole only on the documents its words
+// alone rank first (QueryOptions::candidate_depth, Searcher::run). Three searchers on the same
+// index, without the passage rerank and the proximity pairs so that weights compare exactly:
+// the words alone (which pick the candidates), the whole query over every match, and the whole
+// query over the candidates.
+TEST_F(Korean, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
+  const size_t kDepth = 3, kLimit = 2;
+  auto options = [](double bag, Xapian::doccount depth) {
+    QueryOptions o;
+    o.passage_weight = 0;
+    o.proximity_weight = 0;
+    o.bigram_bag_weight = bag;
+    o.candidate_depth = depth;
+    return o;
+  };
+  auto analyzer = Analyzer::korean();
+  Searcher words(*dir_ / "db", analyzer, options(0, 0), nullptr, 0);
+  Searcher whole(*dir_ / "db", analyzer, options(QueryOptions{}.bigram_bag_weight, 0), nullptr, 0);
+  Searcher candidates(*dir_ / "db", analyzer, options(QueryOptions{}.bigram_bag_weight, kDepth), nullptr, 0);
+  auto run = [](const Searcher& s, const std::string& q, size_t limit) {
+    SearchRequest r;
+    r.q = q;
+    r.limit = limit;
+    r.snippets = false;
+    r.spelling = false;
+    return s.search(r);
+  };
+  size_t reordered = 0;  // queries whose page the candidates change: the test must see some
+  for (const std::string q : {"마이크로소프트 오픈AI 데이터센터 투자 협력", "마이크로소프트는 데이터센터에 무엇을 투자했나?",
+                              "오픈AI와 마이크로소프트의 협력은 누가 이끌었나?", "나델라 CEO는 오픈AI와 무엇을 협상했나?"}) {
+    SearchResponse by_words = run(words, q, kDepth), all = run(whole, q, 100), got = run(candidates, q, kLimit);
+    ASSERT_GT(by_words.total, kDepth) << q << ": the words must match more documents than the candidates";
+    std::vector<std::string> picked;
+    for (const auto& h : by_words.hits) picked.push_back(h.id);
+    // The whole query's order and weights, over the candidates only.
+    std::vector<std::pair<std::string, double>> expected;
+    for (const auto& h : all.hits)
+      if (has(picked, h.id) && expected.size() < kLimit) expected.emplace_back(h.id, h.score);
+    std::vector<std::pair<std::string, double>> actual;
+    for (const auto& h : got.hits) actual.emplace_back(h.id, h.score);
+    ASSERT_EQ(actual.size(), expected.size()) << q;
+    for (size_t i = 0; i < actual.size(); ++i) {
+      EXPECT_EQ(actual[i].first, expected[i].first) << q << " hit " << i << ": the whole query ranks the candidates "
+                                                    << join(picked);
+      EXPECT_NEAR(actual[i].second, expected[i].second, 1e-9 * expected[i].second) << q << " hit " << i;
+    }
+    EXPECT_EQ(got.total, by_words.total) << q << ": total counts the documents with any word";
+    reordered += all.hits[0].id != got.hits[0].id || all.hits[1].id != got.hits[1].id;
+  }
+  EXPECT_GT(reordered, 0u) << "no query here has a document that only the bag ranks high: the table tests nothing";
 }
 
 }  // namespace
