@@ -1,6 +1,8 @@
 // Query building (core/search/query.h): tables of query string → the shape of its Xapian query.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "analysis/analyzer.h"
 #include "search/query.h"
 
@@ -42,8 +44,16 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+// A query's description without the weights Xapian prints before scaled subqueries
+// ("0.5999999999999999778 * XB이터" → "XB이터"), so a table can name the shape alone.
+std::string shape(const Xapian::Query& q) {
+  static const std::regex kScale("[0-9.]+ \\* ");
+  return std::regex_replace(q.get_description(), kScale, "");
+}
+
 // The bag of bigrams leaves out those in more than bag_max_df of the documents, unless that
-// would leave it empty (a small index where every document has the query's word).
+// would leave it empty (a small index where every document has the query's word). Read on the
+// relaxed query, which keeps the whole bag (the strict one moves it onto its words).
 TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   for (int i = 0; i < 10; ++i) {
@@ -57,14 +67,18 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   const Case cases[] = {
       // Once in the word's own bigram AND; the bag keeps only the rare bigram.
       {"데이터센터", 1, 2},
-      // Every bag bigram is common: the bag keeps them all, and 데이's one bigram is its word's.
-      {"데이", 1, 0},
+      // Every bag bigram is common: the bag keeps them all.
+      {"데이", 2, 0},
   };
   for (const auto& c : cases) {
-    std::string d = builder.build(c.q, nullptr, &db).query.get_description();
+    std::string d = builder.build(c.q, nullptr, &db).relaxed.get_description();
     EXPECT_EQ(count(d, "XB데이"), c.data_bigrams) << c.q << ": " << d;
     EXPECT_EQ(count(d, "XB센터"), c.center_bigrams) << c.q << ": " << d;
   }
+  // In the strict query the common bigram keeps only its word's weight (bigram_weight).
+  std::string d = builder.build("데이터센터", nullptr, &db).query.get_description();
+  EXPECT_EQ(count(d, "0.10000000000000000555 * XB데이"), 1u) << d;
+  EXPECT_EQ(count(d, "0.5999999999999999778 * XB센터"), 1u) << d;
 }
 
 // A word's bigram AND (its syllable bigrams, all of them) is what lets a word of a strict query
@@ -81,34 +95,40 @@ TEST(QueryBuilder, WordBigramsAreAnAndOnlyInStrictQueries) {
   };
   for (const auto& c : cases) {
     ParsedQuery pq = builder.build(c.q);
-    std::string d = pq.query.get_description();
+    std::string d = shape(pq.query);
     EXPECT_EQ(pq.strict, c.strict) << c.q;
     EXPECT_EQ(count(d, "(XB데이 AND XB이터 AND XB터센 AND XB센터)"), c.ands_of_word_bigrams) << c.q << ": " << d;
     EXPECT_GE(count(d, "XB터센"), 1u) << c.q << ": the bag or the AND should hold the compound's bigrams: " << d;
   }
   QueryOptions loose;
   loose.loose_bigram_weight = 0.1;
-  std::string d = QueryBuilder(Analyzer::korean(), loose).build("데이터센터는 왜 전력을 많이 쓰나?").query.get_description();
+  std::string d = shape(QueryBuilder(Analyzer::korean(), loose).build("데이터센터는 왜 전력을 많이 쓰나?").query);
   EXPECT_EQ(count(d, "(XB데이 AND XB이터 AND XB터센 AND XB센터)"), 1u) << d;
 }
 
-// In a strict query, a word of one bigram carries the bag's weight for it on its own
-// alternative: each posting list read once, the weights as before (bench/relevance unchanged).
-TEST(QueryBuilder, AOneBigramWordTakesItsBagWeight) {
+// In a strict query, each word's bigrams carry the bag's weight for them on the word's own
+// AND: each posting list read once, the weights as before (bench/relevance unchanged). The
+// relaxed query, which ranks documents lacking a word, keeps the whole bag: there a document
+// earns the bigrams of the word it has in part.
+TEST(QueryBuilder, WordsTakeTheirBigramsBagWeightInStrictQueries) {
   QueryBuilder builder(Analyzer::korean());
-  struct Case { const char* q; const char* term; size_t times; bool bag; };
+  struct Case { const char* q; const char* term; size_t times, relaxed_times; bool bag; };
   const Case cases[] = {
-      {"도쿄 학예", "XB도쿄", 1, false},                // both words merged: no bag left
-      {"데이터센터 전력", "XB전력", 1, true},          // 전력 merged; 데이터센터's four stay in the bag
-      {"데이터센터 전력", "XB데이", 2, true},          // in the word's AND and in the bag
-      {"도쿄의 학예는 무엇인가?", "XB도쿄", 1, true},   // a question: no word AND, the bag alone
+      {"도쿄 학예", "XB도쿄", 1, 2, false},                 // both words merged: no bag left
+      {"데이터센터 전력", "XB데이", 1, 2, false},           // every bigram is a word's
+      {"데이터센터의 전력", "XB데이", 1, 2, true},          // 터의 stays in the bag
+      {"데이터센터의 전력", "XB터의", 1, 1, true},
+      {"도쿄의 학예는 무엇인가?", "XB도쿄", 1, 1, true},    // a question: no word AND, the bag alone
   };
   for (const auto& c : cases) {
-    std::string d = builder.build(c.q).query.get_description();
+    ParsedQuery pq = builder.build(c.q);
+    std::string d = pq.query.get_description();
     EXPECT_EQ(count(d, c.term), c.times) << c.q << ": " << d;
-    EXPECT_EQ(count(d, "0.5 * ("), c.bag ? 1u : 0u) << c.q << ": the bag (QueryOptions::bigram_bag_weight): " << d;
+    EXPECT_EQ(count(d, "0.5 * (") + count(d, "0.5 * XB"), c.bag ? 1u : 0u) << c.q << ": the bag (QueryOptions::bigram_bag_weight): " << d;
+    EXPECT_EQ(count(pq.relaxed.get_description(), c.term), c.relaxed_times) << c.q << ": " << pq.relaxed.get_description();
   }
   EXPECT_EQ(count(builder.build("도쿄 학예").query.get_description(), "0.59999"), 2u) << "0.1 + 0.5 on each word's bigram";
+  EXPECT_EQ(count(builder.build("데이터센터").query.get_description(), "0.59999"), 4u) << "0.1 + 0.5 on each of its bigrams";
 }
 
 // No proximity pair with a word in more than pair_max_df of the documents.
