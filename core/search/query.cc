@@ -4,7 +4,10 @@
 #include <functional>
 #include <map>
 
+#include <unicode/utf8.h>
+
 #include "../analysis/hangul.h"
+#include "../analysis/normalizer.h"
 #include "../index/document.h"
 #include "../schema.h"
 
@@ -248,10 +251,34 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     Clause clause;
     Tokens tokens;
     std::vector<WordForms> words;
+    size_t order = 0;  // in the query string, among its clauses
+  };
+  // The syllable bigram across the space between two clauses, when the first ends and the
+  // second starts with a syllable of a word still in the query (not a dropped question word).
+  auto bigram_across = [](const Analysed& left, const Analysed& right) -> std::string {
+    const std::string& l = left.clause.text;
+    const std::string& r = right.clause.text;
+    auto word_at = [](const Tokens& tokens, auto pred) {
+      return std::any_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.type == TokenType::Word && pred(t); });
+    };
+    // A word with a particle or ending (마이크로소프트는) ends there: 는오 says nothing.
+    if (std::any_of(left.tokens.begin(), left.tokens.end(), [&](const Token& t) { return t.type == TokenType::Stem && t.end == l.size(); }))
+      return {};
+    if (!word_at(left.tokens, [&](const Token& t) { return t.end == l.size(); }) ||
+        !word_at(right.tokens, [](const Token& t) { return t.start == 0; }))
+      return {};
+    int32_t end = static_cast<int32_t>(l.size()), before = end, after = 0;
+    UChar32 last, first;
+    U8_PREV(l.data(), 0, before, last);
+    U8_NEXT(r.data(), after, static_cast<int32_t>(r.size()), first);
+    if (!is_hangul_syllable(static_cast<char32_t>(last)) || !is_hangul_syllable(static_cast<char32_t>(first))) return {};
+    return l.substr(static_cast<size_t>(before)) + r.substr(0, static_cast<size_t>(after));
   };
   std::vector<Analysed> clauses;
   bool says_something = false;  // a positive word that is not a question word
+  size_t order = 0;
   for (Clause& c : split_clauses(raw)) {
+    ++order;
     if (c.field == "outlet" || c.field == "reporter" || c.field == "section") {
       Q filter(boolean_term(field(c.field).prefix, analyzer_->normalize(c.text)));
       (c.exclude ? excludes : filters).push_back(filter);
@@ -265,14 +292,14 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       says_something = says_something || (!c.exclude && !w.interrogative);
       pq.question = pq.question || (!c.exclude && w.interrogative);
     }
-    clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words)});
+    clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words), order});
   }
   size_t last = raw.find_last_not_of(" \t\r\n");
   pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
   // Question words say what is asked, not what the answer's text holds: dropped when the
   // query says anything else ('김영삼이 서거한 나이는 몇인가?' is answered without 몇).
   if (says_something) {
-    for (auto& [c, tokens, words] : clauses) {
+    for (auto& [c, tokens, words, order] : clauses) {
       if (c.phrase) continue;
       std::set<uint32_t> asked;
       for (const auto& w : words)
@@ -289,13 +316,22 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // bag gathered, before any word's query is built: a word's bigrams depend on both.
   size_t word_count = 0;
   bool has_phrase = false;
-  for (const auto& [c, tokens, words] : clauses) {
+  // Each clause is analysed alone, so the bigram across the space between two free-text words
+  // (데이터 센터: 터센) is added here, as the analyser adds it inside a phrase: it rewards the
+  // words written together or in the query's order.
+  const Analysed* previous = nullptr;
+  for (const auto& a : clauses) {
+    const auto& [c, tokens, words, order] = a;
     if (c.exclude) continue;
     word_count += words.size();
     has_phrase = has_phrase || (c.phrase && words.size() > 1);
     if (c.field != "title")
       for (const Token& t : tokens)
         if (t.type == TokenType::Bigram) bag.push_back(std::string(kBigramPrefix) + t.term);
+    const bool free_text = c.field.empty() && !c.phrase;
+    if (free_text && previous && previous->order + 1 == order)
+      if (std::string across = bigram_across(*previous, a); !across.empty()) bag.push_back(std::string(kBigramPrefix) + across);
+    previous = free_text ? &a : nullptr;
   }
   pq.strict = (word_count <= options_.max_strict_words && !pq.question) || has_phrase;
   std::vector<std::string> kept;  // never emptied: a tiny index may hold the word everywhere
@@ -304,7 +340,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   if (!kept.empty()) bag.swap(kept);
   if (pq.strict && options_.bigram_bag_weight > 0) strict_bag = bag;
 
-  for (auto& [c, tokens, words] : clauses) {
+  for (auto& [c, tokens, words, order] : clauses) {
     std::string prefix = c.field == "title" ? std::string(field("title").prefix) : std::string();
     Q clause;
     std::vector<Q> ws;  // each word, as the relaxed query has it

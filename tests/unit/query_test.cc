@@ -114,8 +114,9 @@ TEST(QueryBuilder, WordsTakeTheirBigramsBagWeightInStrictQueries) {
   QueryBuilder builder(Analyzer::korean());
   struct Case { const char* q; const char* term; size_t times, relaxed_times; bool bag; };
   const Case cases[] = {
-      {"도쿄 학예", "XB도쿄", 1, 2, false},                 // both words merged: no bag left
-      {"데이터센터 전력", "XB데이", 1, 2, false},           // every bigram is a word's
+      {"도쿄 학예", "XB도쿄", 1, 2, true},                  // both words merged; 쿄학 stays in the bag
+      {"데이터센터 전력", "XB데이", 1, 2, true},
+      {"\"도쿄\" \"학예\"", "XB도쿄", 1, 2, false},       // no bigram across quotes: no bag left
       {"데이터센터의 전력", "XB데이", 1, 2, true},          // 터의 stays in the bag
       {"데이터센터의 전력", "XB터의", 1, 1, true},
       {"도쿄의 학예는 무엇인가?", "XB도쿄", 1, 1, true},    // a question: no word AND, the bag alone
@@ -129,6 +130,30 @@ TEST(QueryBuilder, WordsTakeTheirBigramsBagWeightInStrictQueries) {
   }
   EXPECT_EQ(count(builder.build("도쿄 학예").query.get_description(), "0.59999"), 2u) << "0.1 + 0.5 on each word's bigram";
   EXPECT_EQ(count(builder.build("데이터센터").query.get_description(), "0.59999"), 4u) << "0.1 + 0.5 on each of its bigrams";
+}
+
+// Words written apart in the query add the bigram across their space to the bag, as a phrase
+// does: it rewards the compound (데이터 센터 → 데이터센터) and the words in the query's order.
+// Not after a particle or ending, nor across a dropped question word, an exclusion or a field.
+TEST(QueryBuilder, BagHoldsTheBigramAcrossASpace) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; const char* term; size_t times; };
+  const Case cases[] = {
+      {"데이터 센터", "XB터센", 1},                    // the bag only: neither word has it
+      {"데이터센터", "XB터센", 2},                     // the word's AND and the bag
+      {"삼성 전자 실적", "XB성전", 1},
+      {"삼성 전자 실적", "XB자실", 1},
+      {"마이크로소프트는 오픈AI", "XB는오", 0},         // after a particle
+      {"데이터 무엇 센터?", "XB터센", 0},              // 무엇 is dropped, the words are not adjacent
+      {"데이터 무엇 센터?", "XB터무", 0},
+      {"-데이터 센터", "XB터센", 0},                   // an exclusion
+      {"title:데이터 센터", "XB터센", 0},              // a field
+      {"데이터 \"센터 전력\"", "XB터센", 0},           // a phrase has its own bigrams
+  };
+  for (const auto& c : cases) {
+    std::string d = builder.build(c.q).relaxed.get_description();
+    EXPECT_EQ(count(d, c.term), c.times) << c.q << ": bigram_across in QueryBuilder::build: " << d;
+  }
 }
 
 // No proximity pair with a word in more than pair_max_df of the documents.
