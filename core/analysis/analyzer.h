@@ -6,7 +6,8 @@
 //   KoreanStemmer      Hunspell (hunspell-ko) stems + particle stripper, for Hangul words
 //   HanjaReader        hanja read as Hangul (美 → 미국, 圖片 → 도편)
 //   mixed-script join  오픈AI → 오픈 + ai + 오픈ai; MAI-1 → mai + 1 + mai1
-//   syllable bigrams   데이터 센터 → 데이 이터 터센 센터 (continuous across spaces)
+//   syllable bigrams   데이터 센터 → 데이 이터 터센 센터 (continuous across spaces, not after
+//                      a particle: 데이터의 센터 has no 의센)
 #pragma once
 
 #include <functional>

@@ -148,6 +148,13 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
 }  // namespace sosik
 
 namespace sosik {
+bool ends_in_particle(std::string_view word) {
+  // 로, 이, 가, 과, 도, 고 … also end common nouns (마이크로, 국가, 결과, 최고): not these.
+  for (std::string_view last : {"은", "는", "을", "를", "의", "에", "서", "다"})
+    if (ends_with(word, last)) return true;
+  return false;
+}
+
 bool is_particle(std::string_view s) {
   for (std::string_view suf : suffixes())
     if (suf == s) return true;

@@ -51,4 +51,7 @@ std::vector<std::string> strip_particles(std::string_view word);
 namespace sosik {
 // True when the whole of `s` is one particle or ending from the stripper's list (를, 에서, 했다).
 bool is_particle(std::string_view s);
+// True when a word the stemmer strips (stems() not empty) surely ends in a particle or ending:
+// its last syllable is one that (almost) never ends a noun, such as 는, 를, 의, 에서, 했다.
+bool ends_in_particle(std::string_view word);
 }  // namespace sosik

@@ -12,7 +12,7 @@ enum class TokenType : uint8_t {
   Word,    // a whole word, normalised (마이크로소프트와, 오픈ai, mai1)
   Stem,    // another form of the same word at the same position (마이크로소프트)
   Part,    // one script run of a mixed word (오픈, ai), consecutive positions
-  Bigram,  // two adjacent Hangul syllables; own position stream, continuous across spaces
+  Bigram,  // two adjacent Hangul syllables; own position stream, continuous across spaces (not after a particle)
 };
 
 struct Token {

@@ -261,9 +261,13 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     auto word_at = [](const Tokens& tokens, auto pred) {
       return std::any_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.type == TokenType::Word && pred(t); });
     };
-    // A word with a particle or ending (마이크로소프트는) ends there: 는오 says nothing.
-    if (std::any_of(left.tokens.begin(), left.tokens.end(), [&](const Token& t) { return t.type == TokenType::Stem && t.end == l.size(); }))
-      return {};
+    // After a particle or ending (마이크로소프트는 오픈AI: 는오) the analyser adds no bigram
+    // across the space either (Analyzer::analyze).
+    auto inflected = [&](const Token& stem) {
+      return stem.type == TokenType::Stem && stem.end == l.size() &&
+             ends_in_particle(std::string_view(l).substr(stem.start, stem.end - stem.start));
+    };
+    if (std::any_of(left.tokens.begin(), left.tokens.end(), inflected)) return {};
     if (!word_at(left.tokens, [&](const Token& t) { return t.end == l.size(); }) ||
         !word_at(right.tokens, [](const Token& t) { return t.start == 0; }))
       return {};

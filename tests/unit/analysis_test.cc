@@ -113,6 +113,23 @@ TEST(Analysis, BigramsBridgeSpacing) {
   EXPECT_TRUE(bigram_terms("데이터센터").count("센터"));
   // Punctuation breaks the bigram stream.
   EXPECT_FALSE(bigram_terms("데이터. 센터").count("터센"));
+  // So does a particle or ending that surely is one (ends_in_particle): 는오 is no compound. Not
+  // one that also ends nouns (마이크로, 전문가, 결과): 마이크로 소프트 still bridges.
+  struct Case { const char* text; const char* bigram; bool bridged; };
+  const Case cases[] = {
+      {"마이크로소프트는 오픈AI와", "트는", true},        // inside the word
+      {"마이크로소프트는 오픈AI와", "는오", false},
+      {"삼성전자의 반도체", "의반", false},
+      {"데이터센터에서 일한다", "서일", false},
+      {"협상했다 나델라", "다나", false},
+      {"마이크로 소프트", "로소", true},
+      {"전문가 집단", "가집", true},
+      {"사과 농장", "과농", true},
+      {"오픈AI와 협력", "와협", false},                 // a particle after a Latin name
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(bigram_terms(c.text).count(c.bigram), c.bridged ? 1u : 0u)
+        << "'" << c.text << "' bigram '" << c.bigram << "': Analyzer::analyze, ends_in_particle; got: " << join(bigram_terms(c.text));
 }
 
 TEST(Analysis, NormalisesWidthCaseAndJamo) {

@@ -143,7 +143,8 @@ TEST(QueryBuilder, BagHoldsTheBigramAcrossASpace) {
       {"데이터센터", "XB터센", 2},                     // the word's AND and the bag
       {"삼성 전자 실적", "XB성전", 1},
       {"삼성 전자 실적", "XB자실", 1},
-      {"마이크로소프트는 오픈AI", "XB는오", 0},         // after a particle
+      {"마이크로소프트는 오픈AI", "XB는오", 0},         // after a particle, as the analyser has it
+      {"마이크로 소프트", "XB로소", 1},                // 로 also ends nouns (ends_in_particle)
       {"데이터 무엇 센터?", "XB터센", 0},              // 무엇 is dropped, the words are not adjacent
       {"데이터 무엇 센터?", "XB터무", 0},
       {"-데이터 센터", "XB터센", 0},                   // an exclusion
