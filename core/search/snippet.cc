@@ -20,14 +20,19 @@ size_t code_points(std::string_view s, size_t from, size_t to) {
   return n;
 }
 
-// The initial consonant (0..18) of the first syllable of `s`, if it starts with a syllable.
-constexpr size_t kInitials = 19;
-std::optional<size_t> initial(std::string_view s) {
+// The initial consonant (0..18) and vowel (0..20) of the first syllable of `s`, if it starts with
+// a syllable.
+constexpr size_t kInitials = 19, kVowels = 21;
+struct Onset {
+  size_t initial, vowel;
+};
+std::optional<Onset> onset(std::string_view s) {
   int32_t i = 0;
   UChar32 c;
   U8_NEXT(s.data(), i, static_cast<int32_t>(s.size()), c);
   if (c < 0xAC00 || c > 0xD7A3) return std::nullopt;
-  return static_cast<size_t>(c - 0xAC00) / (21 * 28);
+  const size_t index = static_cast<size_t>(c - 0xAC00);
+  return Onset{index / (kVowels * 28), index / 28 % kVowels};
 }
 
 struct Range {
@@ -55,7 +60,7 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
         if (ch >= 0x80 || (ch >= 'A' && ch <= 'Z')) return {0, text.size()};
       ascii = true;
       anchors.push_back(t);
-    } else if (initial(t)) {
+    } else if (onset(t)) {
       anchors.push_back(t.substr(0, std::min<size_t>(t.size(), 6)));
     } else {
       return {0, text.size()};
@@ -140,15 +145,27 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
   // Words with their offsets; a word matches when any of its forms (or, for compounds, any of
   // the query's syllable bigrams) is among the query's. Analysing a whole body was most of a
   // query's time, so only the part of it where the query's words are found as written is
-  // analysed (candidate_range), and there a word is stemmed only when it begins with the initial consonant of a query
-  // word's first syllable, which particles, endings and irregular stems never change
-  // (들어 → 듣, 도와 → 돕, 했다 → 하).
-  std::bitset<kInitials> initials;
+  // analysed (candidate_range), and there a word is stemmed only when its stems could match
+  // where its bigrams do not; a cold stem costs a Hunspell call.
+  // - A query word of two syllables or more is found by its bigrams in every word that starts
+  //   with it (전력이, 전력망), which is every regular form. Endings and irregular stems change
+  //   the stem's last syllable (흐르 → 흘러, 가깝 → 가까워), in its final consonant or, when it
+  //   contracts, its vowel (하 → 해, 쓰 → 써): such a form keeps the first syllable's initial
+  //   and vowel, and, when the stem has two syllables or more, does not start with its first two.
+  // - A query word of one syllable has no bigram: every word with its initial is stemmed.
+  std::bitset<kInitials> short_initials;
+  std::vector<std::pair<Onset, std::string_view>> long_starts;  // onset, first two syllables
   for (const std::string& t : terms)
-    if (auto i = initial(t)) initials.set(*i);
+    if (auto o = onset(t)) {
+      if (t.size() <= 3) short_initials.set(o->initial);
+      else long_starts.emplace_back(*o, std::string_view(t).substr(0, 6));
+    }
   auto wants_stems = [&](std::string_view word) {
-    auto i = initial(word);
-    return !i || initials.test(*i);
+    auto o = onset(word);
+    if (!o || short_initials.test(o->initial)) return true;
+    for (const auto& [start, first_two] : long_starts)
+      if (start.initial == o->initial && start.vowel == o->vowel && word.substr(0, 6) != first_two) return true;
+    return false;
   };
   const Range range = candidate_range(text, terms, bigrams, options.max_chars);
   Tokens tokens = analyzer.analyze(text.substr(range.start, range.end - range.start), 1, wants_stems);
