@@ -182,6 +182,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   ParsedQuery pq;
   std::vector<Q> positives;   // one per clause (OR groups merged)
   std::vector<Q> loose;        // every word on its own, plus phrases as a bonus: the relaxed query
+  std::vector<Q> rare;         // the same without words in most documents: a relaxed query's candidates
   std::vector<std::string> bag;  // every syllable bigram of the positive words
   std::vector<Q> excludes, filters;
   // Term statistics of all the shards (expand_in), or of the one database, which is then the
@@ -381,6 +382,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       pq.words.push_back(w.forms.front());
     }
     loose.insert(loose.end(), ws.begin(), ws.end());
+    for (size_t i = 0; i < words.size(); ++i)
+      if (std::none_of(words[i].forms.begin(), words[i].forms.end(), [&](const std::string& f) {
+            return common(prefix + f, options_.candidate_max_df);
+          }))
+        rare.push_back(ws[i]);
     if (prefix.empty())
       for (const auto& w : words) {
         std::string head = w.forms.front();
@@ -388,7 +394,10 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
           if (f.size() < head.size()) head = f;
         pq.heads.push_back(head);
       }
-    if (c.phrase && words.size() > 1) loose.push_back(clause);
+    if (c.phrase && words.size() > 1) {
+      loose.push_back(clause);
+      rare.push_back(clause);
+    }
     if (c.or_with_previous && !positives.empty())
       positives.back() = Q(Q::OP_OR, positives.back(), clause);
     else
@@ -410,7 +419,13 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   };
   // What picks a relaxed query's candidates (Searcher::run): its words, before the pairs and
   // the bag are added.
-  if (!pq.strict) pq.candidates = finish(any);
+  if (!pq.strict) {
+    pq.candidates = finish(any);
+    if (!rare.empty() && rare.size() < loose.size()) {
+      pq.any_word = pq.candidates;
+      pq.candidates = finish(Q(Q::OP_OR, rare.begin(), rare.end()));
+    }
+  }
   // Words that stand close together in a text, as in the query, say more than words scattered
   // over it: each adjacent pair of the query's words, near each other, adds a little weight.
   // Not in short (strict) queries: there the bigram bag below already rewards words written
@@ -455,6 +470,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
   else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
   else if (name == "candidate_depth") o.candidate_depth = static_cast<Xapian::doccount>(x);
+  else if (name == "candidate_max_df") o.candidate_max_df = x;
   else if (name == "alias_weight") o.alias_weight = x;
   else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
   else if (name == "bm25_k1") o.bm25_k1 = x;

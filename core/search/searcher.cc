@@ -381,20 +381,28 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   // A relaxed query matches the documents with any of its words or syllable bigrams, and scoring
   // all of them was most of a question's time (100K articles: p50 10 ms; the words alone 2.5).
   // Its words alone pick the candidates, the first candidate_depth (or as many as the page
-  // needs) by their weight; the whole query then ranks those. `total` counts the documents with
-  // any word. Not for facets (they count every match) or shards (the filter is local docids).
-  std::optional<Xapian::MSet> candidates;
+  // needs) by their weight, without the words in most documents when others are left
+  // (candidate_max_df); the whole query then ranks those. `total` counts the documents with any
+  // word (estimated, as the matcher estimates the rest). Not for facets (they count every
+  // match) or shards (the filter is local docids).
+  std::optional<Xapian::MSet> candidates, counted_words;
   Xapian::Query query = pq.query;
   if (!pq.strict && by_relevance && !pq.candidates.empty() && opt.candidate_depth > 0 && req.facets.empty() &&
       !source_.sharded() && db.get_doccount() > opt.candidate_depth) {
     // As match() fetches, a margin past the page: `total` is exact when that many match or fewer.
     Xapian::doccount n = std::max<Xapian::doccount>(opt.candidate_depth, static_cast<Xapian::doccount>(need));
     candidates = enquire_for(pq.candidates).get_mset(0, n, n + 16);
+    bool every_word = pq.any_word.empty();  // the candidates' query has all the words
+    if (candidates->size() < need && !every_word) {
+      candidates = enquire_for(pq.any_word).get_mset(0, n, n + 16);  // the less common words fill no page
+      every_word = true;
+    }
     if (candidates->size() >= need) {
       std::vector<Xapian::docid> ids;
       for (auto it = candidates->begin(); it != candidates->end(); ++it) ids.push_back(*it);
       std::sort(ids.begin(), ids.end());
       query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocidFilter(std::move(ids)))->release()));
+      counted_words = every_word ? *candidates : enquire_for(pq.any_word).get_mset(0, 0);
     } else {
       candidates.reset();  // the words fill no page: every match of the whole query counts
     }
@@ -409,7 +417,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     some = match(Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.query), need - all.mset.size());
     res.relaxed = all.mset.empty();  // nothing has every word
   }
-  const Xapian::MSet& counted = candidates ? *candidates : all.mset;
+  const Xapian::MSet& counted = counted_words ? *counted_words : all.mset;
   res.total = counted.get_matches_estimated() + (some ? some->mset.get_matches_estimated() : 0);
   res.total_every_word = some ? all.mset.size() : res.total;
   res.total_is_exact = counted.get_matches_lower_bound() == counted.get_matches_upper_bound() &&

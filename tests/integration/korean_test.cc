@@ -244,6 +244,7 @@ TEST_F(Korean, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
     o.proximity_weight = 0;
     o.bigram_bag_weight = bag;
     o.candidate_depth = depth;
+    o.candidate_max_df = 1;  // all the words pick; CandidatesLeaveOutWordsInMostDocuments for less
     return o;
   };
   auto analyzer = Analyzer::korean();
@@ -281,6 +282,17 @@ TEST_F(Korean, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
     reordered += all.hits[0].id != got.hits[0].id || all.hits[1].id != got.hits[1].id;
   }
   EXPECT_GT(reordered, 0u) << "no query here has a document that only the bag ranks high: the table tests nothing";
+  // When the less common words pick the candidates, `total` is Xapian's estimate for all of the
+  // words, and says so unless it is exact.
+  QueryOptions fewer = options(QueryOptions{}.bigram_bag_weight, kDepth);
+  fewer.candidate_max_df = 0.3;
+  Searcher picked(*dir_ / "db", analyzer, fewer, nullptr, 0);
+  for (const std::string q : {"마이크로소프트 오픈AI 데이터센터 투자 협력", "나델라 CEO는 오픈AI와 무엇을 협상했나?"}) {
+    SearchResponse by_words = run(words, q, kDepth), got = run(picked, q, kLimit);
+    EXPECT_EQ(got.hits.size(), kLimit) << q;
+    if (got.total_is_exact) EXPECT_EQ(got.total, by_words.total) << q << ": an exact total counts the documents with any word";
+    else EXPECT_GT(got.total, 0u) << q;
+  }
 }
 
 }  // namespace

@@ -157,6 +157,35 @@ TEST(QueryBuilder, BagHoldsTheBigramAcrossASpace) {
   }
 }
 
+// A relaxed query's candidates are picked by its words in at most candidate_max_df of the
+// documents; when every word is that common, by all of them. The whole query keeps every word.
+TEST(QueryBuilder, CandidatesLeaveOutWordsInMostDocuments) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (int i = 0; i < 20; ++i) {
+    Xapian::Document d;
+    d.add_term("정부");                  // in every document
+    d.add_term("발표");
+    if (i == 0) d.add_term("나델라");     // in one
+    if (i < 2) d.add_term("협력");        // in two: at the 0.1 limit, kept
+    db.add_document(d);
+  }
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; std::vector<const char*> picked, left_out; };
+  const Case cases[] = {
+      {"정부 나델라 협력 발표 계속 소식", {"나델라", "협력"}, {"정부", "발표"}},
+      {"정부는 무엇을 발표했나?", {"정부", "발표"}, {}},  // every word common: all of them
+  };
+  for (const auto& c : cases) {
+    ParsedQuery pq = builder.build(c.q, nullptr, &db);
+    std::string cand = pq.candidates.get_description(), whole = pq.query.get_description();
+    for (const char* t : c.picked) EXPECT_NE(cand.find(t), std::string::npos) << c.q << ": candidates " << cand;
+    for (const char* t : c.left_out) {
+      EXPECT_EQ(cand.find(t), std::string::npos) << c.q << ": candidates (candidate_max_df) " << cand;
+      EXPECT_NE(whole.find(t), std::string::npos) << c.q << ": the whole query keeps it: " << whole;
+    }
+  }
+}
+
 // No proximity pair with a word in more than pair_max_df of the documents.
 TEST(QueryBuilder, NoProximityPairWithACommonWord) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -189,6 +218,7 @@ TEST(QueryOptionsByName, SetsTheNamedFieldAndRefusesTheRest) {
       {"proximity_weight", "1", true, &QueryOptions::proximity_weight, 1},
       {"passage_weight", "0.75", true, &QueryOptions::passage_weight, 0.75},
       {"bag_max_df", "1", true, &QueryOptions::bag_max_df, 1},
+      {"candidate_max_df", "0.3", true, &QueryOptions::candidate_max_df, 0.3},
       {"bm25_b", "0.3", true, &QueryOptions::bm25_b, 0.3},
       {"bm25_k1", "-1", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // negative
       {"bm25_k1", "1x", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // not a number
