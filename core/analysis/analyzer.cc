@@ -111,6 +111,13 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position,
     std::string joined;
     for (const auto& n : norms) joined += n;
     out.push_back(Token{joined, w.start, w.end, pos, wi, TokenType::Word});
+    // A particle or ending on the last piece comes off the whole word too (2016년에 → 2016년,
+    // LG전자는 → lg전자), so the word is found as one term in every form, not only as the
+    // phrase of its parts.
+    if (pieces.size() > 1 && pieces.back().script == Script::Hangul && (!wants_stems || wants_stems(norms.back()))) {
+      const std::string head = joined.substr(0, joined.size() - norms.back().size());
+      for (const auto& s : stemmer_.stems(norms.back())) out.push_back(Token{head + s, w.start, w.end, pos, wi, TokenType::Stem});
+    }
     if (pieces.size() > 1) {
       for (size_t k = 0; k < pieces.size(); ++k) {
         out.push_back(Token{norms[k], pieces[k].start, pieces[k].end, pos, wi, TokenType::Part});

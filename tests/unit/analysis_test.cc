@@ -78,6 +78,10 @@ TEST(Analysis, MixedScriptWordsSplitAndJoin) {
       {"MAI-1", {"mai", "1", "mai1"}},
       {"LLM자체", {"llm", "자체", "llm자체"}},
       {"ＡＩ", {"ai"}},
+      // A particle or ending on the last piece comes off the whole word as well.
+      {"2016년에", {"2016", "년", "2016년에", "2016년"}},
+      {"LG전자는", {"lg", "전자", "lg전자는", "lg전자"}},
+      {"1억원의", {"1", "억원", "1억원"}},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);

@@ -23,6 +23,9 @@ TEST(QueryBuilder, PositionsOnlyWherePhrasesOrProximityNeedThem) {
       // A quoted phrase and a mixed-script word are checked by position.
       {"\"데이터 센터\"", true, true, false, true},
       {"오픈AI", true, true, false, true},
+      // Not a number with its counter: found as one term in every form (2016년에 → 2016년).
+      {"5월 4일", true, false, false, false},
+      {"방탄소년단 2016년", true, false, false, false},
       // Longer queries (questions) rank by how many words match, and by adjacent pairs nearby.
       {"마이크로소프트는 어느 회사에 지분 투자를 했나?", false, true, true, false},
       {"나델라 최고경영자 협력 계속 발표", false, true, true, false},
@@ -183,6 +186,26 @@ TEST(QueryBuilder, CandidatesLeaveOutWordsInMostDocuments) {
       EXPECT_EQ(cand.find(t), std::string::npos) << c.q << ": candidates (candidate_max_df) " << cand;
       EXPECT_NE(whole.find(t), std::string::npos) << c.q << ": the whole query keeps it: " << whole;
     }
+  }
+}
+
+// A mixed word's forms are the whole word's (2016년에 → 2016년), never a form of one part:
+// 일 of 20일에 would match every article with 일, and the bigram 일에 every article with 일에.
+TEST(QueryBuilder, AMixedWordIsNotItsPartsForms) {
+  QueryOptions no_bag;  // the bag rewards 전자 of LG전자는, and may: it matches nothing alone
+  no_bag.bigram_bag_weight = 0;
+  QueryBuilder builder(Analyzer::korean(), no_bag);
+  struct Case { const char* q; std::vector<const char*> has, lacks; };
+  const Case cases[] = {
+      {"20일에", {"20일에", "20일"}, {"일", "XB일에"}},
+      {"LG전자는", {"lg전자는", "lg전자", "lg", "전자는"}, {"전자", "XB전자"}},
+      {"2016년에 데뷔한 가수는 누구인가?", {"2016년에", "2016년"}, {"년"}},
+  };
+  for (const auto& c : cases) {
+    ParsedQuery pq = builder.build(c.q);
+    std::set<std::string> terms(pq.query.get_unique_terms_begin(), pq.query.get_unique_terms_end());
+    for (const char* t : c.has) EXPECT_TRUE(terms.count(t)) << c.q << " should have " << t << ": " << pq.query.get_description();
+    for (const char* t : c.lacks) EXPECT_FALSE(terms.count(t)) << c.q << " should lack " << t << " (group_words): " << pq.query.get_description();
   }
 }
 
