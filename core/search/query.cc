@@ -408,7 +408,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       pq.words.push_back(w.forms.front());
     }
     loose.insert(loose.end(), ws.begin(), ws.end());
-    for (size_t i = 0; i < words.size(); ++i)
+    for (size_t i = 0; i < words.size() && !pq.strict; ++i)
       if (std::none_of(words[i].forms.begin(), words[i].forms.end(), [&](const std::string& f) {
             return common(prefix + f, options_.candidate_max_df);
           }))

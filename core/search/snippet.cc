@@ -45,8 +45,9 @@ bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; 
 // two syllables) or bigram occurs as written is scored by the distinct ones that follow it
 // within a window; the best place, with room for any window that starts there (40 characters
 // before it, 160 after), widened to whitespace. Nothing found: the beginning (the snippet when
-// nothing matches). A query word that is neither Hangul nor lower-case ASCII (NFKC would be
-// needed to find it as written): all of the text.
+// nothing matches). A query word that is neither Hangul nor lower-case ASCII, nor ASCII and
+// then Hangul (2016년: a question's dates made it analyse whole bodies), would need NFKC to
+// be found as written: all of the text.
 Range candidate_range(std::string_view text, const std::set<std::string>& terms, const std::set<std::string>& bigrams,
                       size_t max_chars) {
   const size_t before = 40 * 3, after = max_chars * 3 + 8, window = max_chars * 3;  // Hangul: 3 bytes
@@ -56,8 +57,12 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
   for (const std::string& t : terms) {
     if (t.empty()) continue;
     if (static_cast<unsigned char>(t[0]) < 0x80) {
-      for (unsigned char ch : t)
-        if (ch >= 0x80 || (ch >= 'A' && ch <= 'Z')) return {0, text.size()};
+      // Lower-case ASCII, and Hangul syllables after it (2016년, lg전자): as written.
+      for (int32_t i = 0, n = static_cast<int32_t>(t.size()); i < n;) {
+        UChar32 c;
+        U8_NEXT(t.data(), i, n, c);
+        if ((c >= 'A' && c <= 'Z') || (c >= 0x80 && !is_hangul_syllable(static_cast<char32_t>(c)))) return {0, text.size()};
+      }
       ascii = true;
       anchors.push_back(t);
     } else if (onset(t)) {
