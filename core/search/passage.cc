@@ -31,7 +31,12 @@ PassageQuery passage_query(const Xapian::Database& db, const std::vector<std::st
 
 double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
   if (q.empty()) return 0;
-  const std::string lowered = ascii_lower(text);
+  // Query words are normalised: lower-case the text's ASCII only when a query word has a letter.
+  const bool has_letters = std::any_of(q.words.begin(), q.words.end(), [](const std::string& w) {
+    return std::any_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z'); });
+  });
+  const std::string lowered_text = has_letters ? ascii_lower(text) : std::string();
+  const std::string_view lowered = has_letters ? std::string_view(lowered_text) : text;
   // Where each word (a run of letters and digits) starts.
   std::vector<size_t> starts;
   bool in_word = false;
@@ -40,7 +45,8 @@ double passage_coverage(std::string_view text, const PassageQuery& q, size_t win
     int32_t at = i;
     UChar32 c;
     U8_NEXT(text.data(), i, n, c);
-    bool alnum = c < 0x80 ? std::isalnum(c) != 0 : is_hangul_syllable(static_cast<char32_t>(c)) || u_isalnum(c);  // syllables first: cheap
+    bool alnum = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
+                          : is_hangul_syllable(static_cast<char32_t>(c)) || u_isalnum(c);  // syllables first: cheap
     if (alnum && !in_word) starts.push_back(static_cast<size_t>(at));
     in_word = alnum;
   }
