@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include <unicode/utf8.h>
 
@@ -305,6 +306,18 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     if (!is_hangul_syllable(static_cast<char32_t>(last)) || !is_hangul_syllable(static_cast<char32_t>(first))) return {};
     return l.substr(static_cast<size_t>(before)) + r.substr(0, static_cast<size_t>(after));
   };
+  // The noun after a question word written onto it (몇층으로 → 층으로), as a word of its own.
+  auto asked_noun = [&](const WordForms& w) -> std::optional<WordForms> {
+    const std::string& written = w.forms.front();
+    for (std::string_view asks : {"몇", "어느", "무슨", "어떤"}) {
+      if (written.size() <= asks.size() || written.compare(0, asks.size(), asks) != 0) continue;
+      std::vector<WordForms> rest = group_words(analyzer_->analyze(written.substr(asks.size())));
+      if (rest.size() != 1 || rest[0].interrogative || is_particle(rest[0].forms.front())) return std::nullopt;
+      rest[0].index = w.index;
+      return std::move(rest[0]);
+    }
+    return std::nullopt;
+  };
   std::vector<Analysed> clauses;
   bool says_something = false;  // a positive word that is not a question word
   size_t order = 0;
@@ -319,9 +332,13 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     Tokens tokens = analyzer_->analyze(c.text);
     std::vector<WordForms> words = group_words(tokens);
     if (words.empty()) continue;
-    for (const auto& w : words) {
-      says_something = says_something || (!c.exclude && !w.interrogative);
+    for (auto& w : words) {
       pq.question = pq.question || (!c.exclude && w.interrogative);
+      // 몇층, 어느나라, 무슨일: the question word asks, the noun written onto it describes the
+      // answer's text (3층으로, 나라를), so the word stays as that noun.
+      if (w.interrogative)
+        if (auto noun = asked_noun(w)) w = std::move(*noun);
+      says_something = says_something || (!c.exclude && !w.interrogative);
     }
     clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words), order});
   }

@@ -209,6 +209,26 @@ TEST(QueryBuilder, AMixedWordIsNotItsPartsForms) {
   }
 }
 
+// A question word written onto a noun (몇층으로, 어느나라) asks with the question word and
+// describes the answer with the noun: the noun stays, the question word goes.
+TEST(QueryBuilder, TheNounAfterAQuestionWordStays) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; std::vector<const char*> heads; };
+  const Case cases[] = {
+      {"노아의 방주는 몇층으로 구성되어 있었는가?", {"노아", "방주", "층", "구성", "있"}},
+      {"임세영은 어느나라를 멸망시켰는가?", {"임세영", "나라", "멸망"}},
+      {"헤이그가 퇴역한 것은 몇년도에 있었나?", {"헤이그", "퇴역", "것", "년도", "있"}},
+      {"마이크로소프트는 무엇을 협상했나?", {"마이크로소프트", "협상"}},  // 무엇을: no noun on it
+      {"몇 층인가?", {"층"}},
+  };
+  for (const auto& c : cases) {
+    ParsedQuery pq = builder.build(c.q);
+    std::vector<std::string> want(c.heads.begin(), c.heads.end());
+    EXPECT_EQ(pq.heads, want) << c.q << ": asked_noun in QueryBuilder::build: " << pq.query.get_description();
+    EXPECT_TRUE(pq.question) << c.q;
+  }
+}
+
 // No proximity pair with a word in more than pair_max_df of the documents.
 TEST(QueryBuilder, NoProximityPairWithACommonWord) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
