@@ -331,6 +331,16 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     if (!valid_utf8(c.text)) continue;
     Tokens tokens = analyzer_->analyze(c.text);
     std::vector<WordForms> words = group_words(tokens);
+    // A particle cut off its word by punctuation (베를린》에: 에) is no word of the query.
+    if (words.size() > 1) {
+      std::set<uint32_t> cut;
+      for (const auto& w : words)
+        if (w.parts.empty() && is_particle(w.forms.front())) cut.insert(w.index);
+      if (cut.size() < words.size()) {
+        words.erase(std::remove_if(words.begin(), words.end(), [&](const auto& w) { return cut.count(w.index) > 0; }), words.end());
+        tokens.erase(std::remove_if(tokens.begin(), tokens.end(), [&](const Token& t) { return cut.count(t.word) > 0; }), tokens.end());
+      }
+    }
     if (words.empty()) continue;
     for (auto& w : words) {
       pq.question = pq.question || (!c.exclude && w.interrogative);

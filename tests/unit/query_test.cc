@@ -229,6 +229,24 @@ TEST(QueryBuilder, TheNounAfterAQuestionWordStays) {
   }
 }
 
+// A particle that punctuation cut off its word (베를린》에 → 베를린, 에) is no word: the
+// query keeps three words, all required, rather than four of which any may match.
+TEST(QueryBuilder, AParticleCutOffByPunctuationIsNoWord) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; std::vector<const char*> words; bool strict; };
+  const Case cases[] = {
+      {"2013년 영화 베를린》에", {"2013년", "영화", "베를린"}, true},
+      {"《기생충》의 수상", {"기생충", "수상"}, true},
+      {"에", {"에"}, true},  // alone it is all there is
+  };
+  for (const auto& c : cases) {
+    ParsedQuery pq = builder.build(c.q);
+    std::vector<std::string> want(c.words.begin(), c.words.end());
+    EXPECT_EQ(pq.words, want) << c.q << ": " << pq.query.get_description();
+    EXPECT_EQ(pq.strict, c.strict) << c.q;
+  }
+}
+
 // No proximity pair with a word in more than pair_max_df of the documents.
 TEST(QueryBuilder, NoProximityPairWithACommonWord) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
