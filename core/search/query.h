@@ -69,10 +69,11 @@ struct QueryOptions {
   // The candidates are picked by the words in at most this share of the documents, when any
   // are left: a word in most of them (년, 한, 중: at 100K articles in 86%, 40% and 39%) weighs
   // little and has the longest posting list; the whole query still scores it. 1 keeps all.
-  // Questions at 100K articles, 1 / 0.2 / 0.1: p50 4.1 / 3.1 / 2.8 ms, mean 5.8 / 4.6 / 3.6,
-  // p99 33 / 30 / 13; same first hit as scoring every match 197 / 197 / 196 of 199, top-10
-  // overlap .985 / .981 / .973. KorQuAD MRR .9659 / .9657 / .9660, the other sets unchanged.
-  double candidate_max_df = 0.1;
+  // Questions at 100K articles, snippets off, 1 / 0.2 / 0.1 / 0.05: p50 3.9 / 3.2 / 3.0 / 2.8
+  // ms, mean 5.7 / 4.8 / 3.8 / 3.2, p99 32 / 30 / 14 / 12; the same first hit as scoring every
+  // match 197 / 197 / 196 / 196 of 199, top-10 overlap .985 / .983 / .977 / .969. KorQuAD
+  // MRR .9667 at 0.1, 0.05 and 0.03; the other sets unchanged.
+  double candidate_max_df = 0.05;
   // An alias (schemas/aliases.json) ranks below the word as written: a tenth of its weight, so a
   // rare alias (MS) does not outrank a common word as written (마이크로소프트) while results found
   // only through aliases keep their order.
