@@ -1,6 +1,6 @@
 // query-latency: in-process query latency of sosik (the library searchd serves from), per query.
 //   query-latency --db DIR --queries FILE [--limit 10] [--warmup 1] [--repeat 1] [--snippets on|off|both]
-//                 [--option NAME=VALUE ...]
+//                 [--option NAME=VALUE ...] [--agreement]
 // Runs every query of FILE (bench/gen_corpus.py --queries: `kind<TAB>query` lines) through
 // sosik::Searcher::search exactly as GET /api/search?q=… does (default request: relevance order,
 // spelling on, no filters or facets), `limit` hits, with snippets built and without. One
@@ -9,7 +9,13 @@
 // the warm-up pass fills the cache and the timed pass is answered from it. Prints JSON:
 // p50/p90/p99 overall and per query kind, for each mode. --option changes one of the query
 // options (core/search/query.h), to measure what an option costs (proximity_weight=0).
+// --agreement also compares each query's hits with those of a Searcher that scores every match
+// (candidate_depth=0, candidate_max_df=1): how often the first hit is the same, and the mean
+// share of its top `limit` found in ours. It is what pruning candidates costs on a corpus
+// without relevance judgments (the scale corpus), reported per query kind.
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -26,7 +32,7 @@ namespace {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "query-latency: " << message
             << "\nusage: query-latency --db DIR --queries FILE [--limit N] [--warmup N] [--repeat N] "
-               "[--snippets on|off|both] [--option NAME=VALUE ...]\n";
+               "[--snippets on|off|both] [--option NAME=VALUE ...] [--agreement]\n";
   std::exit(2);
 }
 size_t to_count(const std::string& name, const std::string& v, bool allow_zero = false) {
@@ -39,6 +45,7 @@ int main(int argc, char** argv) {
   std::string db, queries_path, snippets = "both";
   size_t limit = 10;
   int warmup = 1, repeat = 1;
+  bool agreement = false;
   sosik::QueryOptions options;
   nlohmann::ordered_json changed = nlohmann::ordered_json::object();
   for (int i = 1; i < argc; ++i) {
@@ -53,6 +60,7 @@ int main(int argc, char** argv) {
     else if (arg == "--warmup") warmup = static_cast<int>(to_count(arg, value(), true));
     else if (arg == "--repeat") repeat = static_cast<int>(to_count(arg, value()));
     else if (arg == "--snippets") snippets = value();
+    else if (arg == "--agreement") agreement = true;
     else if (arg == "--option") {
       std::string item = value();
       size_t eq = item.find('=');
@@ -96,6 +104,36 @@ int main(int argc, char** argv) {
         req.limit = limit;
         return cached.search(req).hits.size();
       });
+    }
+    if (agreement) {
+      sosik::QueryOptions every = options;
+      every.candidate_depth = 0;
+      every.candidate_max_df = 1;
+      sosik::Searcher reference(db, analyzer, every, nullptr, 0);
+      auto ids = [&](const sosik::Searcher& s, const std::string& text) {
+        sosik::SearchRequest req;
+        req.q = text;
+        req.limit = limit;
+        req.snippets = false;
+        std::vector<std::string> out;
+        for (const auto& h : s.search(req).hits) out.push_back(h.id);
+        return out;
+      };
+      struct Tally { size_t n = 0, same_first = 0; double overlap = 0; };
+      std::map<std::string, Tally> by_kind;
+      for (const auto& q : queries) {
+        std::vector<std::string> got = ids(searcher, q.text), want = ids(reference, q.text);
+        Tally& t = by_kind[q.kind];
+        ++t.n;
+        t.same_first += got.empty() == want.empty() && (got.empty() || got[0] == want[0]);
+        size_t found = 0;
+        for (const auto& id : want) found += std::find(got.begin(), got.end(), id) != got.end();
+        t.overlap += want.empty() ? 1.0 : static_cast<double>(found) / static_cast<double>(want.size());
+      }
+      nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+      for (const auto& [kind, t] : by_kind)
+        kinds[kind] = {{"n", t.n}, {"same_first_hit", t.same_first}, {"top_overlap", t.overlap / static_cast<double>(t.n)}};
+      out["agreement_with_every_match"] = kinds;
     }
     std::cout << out.dump() << std::endl;
     return 0;
