@@ -83,20 +83,24 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position,
     }
     if (pieces.empty()) continue;
 
+    // The stems of piece k, if it is Hangul and they are wanted; those of the word's last piece
+    // also say whether it ended in a particle (no bigram into the next word).
+    auto piece_stems = [&](size_t k) {
+      std::vector<std::string> stems;
+      if (pieces[k].script != Script::Hangul || (wants_stems && !wants_stems(norms[k]))) return stems;
+      stems = stemmer_.stems(norms[k]);
+      if (k + 1 == pieces.size()) prev_inflected = !stems.empty() && ends_in_particle(norms[k]);
+      return stems;
+    };
     // Other forms of one piece at its position: Hangul stems, or the Hangul reading of hanja.
-    auto add_forms = [&](size_t k, uint32_t start, uint32_t end, uint32_t at) {
-      if (pieces[k].script == Script::Hangul) {
-        if (wants_stems && !wants_stems(norms[k])) return;
-        std::vector<std::string> stems = stemmer_.stems(norms[k]);
-        if (k + 1 == pieces.size()) prev_inflected = !stems.empty() && ends_in_particle(norms[k]);
-        for (auto& s : stems) out.push_back(Token{std::move(s), start, end, at, wi, TokenType::Stem});
-      } else if (pieces[k].script == Script::Han) {
+    auto add_forms = [&](size_t k, uint32_t start, uint32_t end, uint32_t at, std::vector<std::string> stems) {
+      for (auto& s : stems) out.push_back(Token{std::move(s), start, end, at, wi, TokenType::Stem});
+      if (pieces[k].script == Script::Han)
         if (std::string r = hanja_.read(norms[k]); !r.empty()) out.push_back(Token{std::move(r), start, end, at, wi, TokenType::Stem});
-      }
     };
     if (pieces.size() == 1) {
       out.push_back(Token{norms[0], w.start, w.end, pos, wi, TokenType::Word});
-      add_forms(0, w.start, w.end, pos);
+      add_forms(0, w.start, w.end, pos, piece_stems(0));
       ++pos;
       continue;
     }
@@ -111,17 +115,17 @@ Tokens Analyzer::analyze(std::string_view text, uint32_t first_position,
     std::string joined;
     for (const auto& n : norms) joined += n;
     out.push_back(Token{joined, w.start, w.end, pos, wi, TokenType::Word});
-    // A particle or ending on the last piece comes off the whole word too (2016년에 → 2016년,
-    // LG전자는 → lg전자), so the word is found as one term in every form, not only as the
-    // phrase of its parts.
-    if (pieces.size() > 1 && pieces.back().script == Script::Hangul && (!wants_stems || wants_stems(norms.back()))) {
-      const std::string head = joined.substr(0, joined.size() - norms.back().size());
-      for (const auto& s : stemmer_.stems(norms.back())) out.push_back(Token{head + s, w.start, w.end, pos, wi, TokenType::Stem});
-    }
     if (pieces.size() > 1) {
+      // A particle or ending on the last piece comes off the whole word too (2016년에 → 2016년,
+      // LG전자는 → lg전자), so the word is found as one term in every form, not only as the
+      // phrase of its parts.
+      const size_t last = pieces.size() - 1;
+      std::vector<std::string> last_stems = piece_stems(last);
+      const std::string head = joined.substr(0, joined.size() - norms[last].size());
+      for (const auto& s : last_stems) out.push_back(Token{head + s, w.start, w.end, pos, wi, TokenType::Stem});
       for (size_t k = 0; k < pieces.size(); ++k) {
         out.push_back(Token{norms[k], pieces[k].start, pieces[k].end, pos, wi, TokenType::Part});
-        add_forms(k, pieces[k].start, pieces[k].end, pos);
+        add_forms(k, pieces[k].start, pieces[k].end, pos, k == last ? std::move(last_stems) : piece_stems(k));
         ++pos;
       }
     } else {
