@@ -15,7 +15,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "6";  // 6: stems of mixed words (2016년에 → 2016년)
+inline constexpr std::string_view kSchemaVersion = "7";  // 7: a word with a stem is indexed as its stems only
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 
 enum class FieldKind {

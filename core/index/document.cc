@@ -16,8 +16,6 @@ constexpr size_t kMaxTermBytes = 120;
 // Xapian's glass backend rejects terms over 245 bytes; boolean keys longer than this are hashed.
 constexpr size_t kMaxKeyBytes = 240;
 
-// Adds a text field's tokens: words unprefixed (weighted) and under the field prefix, bigrams
-// under XB. Returns the next free position so the next field starts after a gap.
 // A word worth suggesting as a correction: two syllables or three letters, not a number.
 bool spelling_worthy(const std::string& term) {
   if (term.size() < 3) return false;
@@ -25,12 +23,28 @@ bool spelling_worthy(const std::string& term) {
   return !(c >= '0' && c <= '9');
 }
 
+// True when the Word token at `i` has a Stem of the whole word (마이크로소프트와 → 마이크로소프트).
+// Such a word is not indexed as written: every query for it searches its stems too (query.cc,
+// WordForms), and an article holding the written form holds the stem at the same position, so
+// the written form added nothing a query could tell apart but its weight. It was 18% of an
+// article's terms and a third of its positions.
+bool has_whole_stem(const Tokens& tokens, size_t i) {
+  const Token& w = tokens[i];
+  for (size_t j = i + 1; j < tokens.size() && (tokens[j].word == w.word || tokens[j].type == TokenType::Bigram); ++j)
+    if (tokens[j].type == TokenType::Stem && tokens[j].word == w.word && tokens[j].start == w.start && tokens[j].end == w.end)
+      return true;
+  return false;
+}
+
+// Adds a text field's tokens: words unprefixed (weighted) and under the field prefix, bigrams
+// under XB. Returns the next free position so the next field starts after a gap.
 Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std::string_view text,
                            const FieldSpec& f, Xapian::termpos first, size_t lead_end,
                            std::vector<std::string>* spelling) {
   Tokens tokens = analyzer.analyze(text, first);
   Xapian::termpos last = first;
-  for (const Token& t : tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
     if (t.term.size() > kMaxTermBytes) continue;
     Xapian::termcount wdf = t.start < lead_end ? kLeadWeight : f.weight;
     last = std::max(last, t.position);
@@ -40,11 +54,12 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       doc.add_term(std::string(kBigramPrefix) + t.term, wdf);
       continue;
     }
-    doc.add_posting(t.term, t.position, wdf);
     if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept
     }
+    if (t.type == TokenType::Word && has_whole_stem(tokens, i)) continue;
+    doc.add_posting(t.term, t.position, wdf);
     if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
   }
   return last + kFieldPositionGap;

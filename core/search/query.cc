@@ -75,11 +75,19 @@ std::vector<Clause> split_clauses(std::string_view q) {
 
 // The forms of one analysed word, grouped from the token stream.
 struct WordForms {
-  std::vector<std::string> forms;  // Word + Stem terms (distinct)
+  std::vector<std::string> forms;  // Word + Stem terms (distinct), the Word first
   std::vector<std::string> parts;  // Part terms of a mixed word, in order
   std::string longest_hangul;      // the form whose bigrams back the word up
   uint32_t index = 0;              // the word's index in the token stream
   bool interrogative = false;      // 무엇, 누구, 언제, … : asks, does not describe
+
+  // The form the index holds with positions (document.cc, has_whole_stem): the shortest stem, or
+  // the word as written when it has none. Phrases and proximity are matched on it.
+  const std::string& positional() const {
+    if (forms.size() == 1) return forms.front();
+    auto shortest = std::min_element(forms.begin() + 1, forms.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    return *shortest;
+  }
 };
 
 // Question words say what is asked, not what the answer's text contains: a question such as
@@ -405,11 +413,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     for (const auto& w : words) ws.push_back(word_query(w, prefix, true, nullptr));
     if (c.phrase && words.size() > 1) {
       // Phrases are checked by position. Xapian 1.4 phrases take terms only, so the phrase is
-      // matched on each word's first form, or on all the continuous syllable bigrams of the whole
-      // phrase (no positions: their bigram across the space, 터센, keeps them together), which
-      // also finds it written with other spacing (데이터 센터 ≈ 데이터센터).
+      // matched on each word's positional form (its stem), or on all the continuous syllable
+      // bigrams of the whole phrase (no positions: their bigram across the space, 터센, keeps
+      // them together), which also finds it written with other spacing (데이터 센터 ≈ 데이터센터).
       std::vector<std::string> firsts;
-      for (const auto& w : words) firsts.push_back(w.forms.front());
+      for (const auto& w : words) firsts.push_back(w.positional());
       std::vector<Q> alts{terms_query(Q::OP_PHRASE, firsts, prefix, firsts.size())};
       std::vector<std::string> bg;
       for (const Token& t : tokens)
@@ -441,12 +449,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
           }))
         rare.push_back(ws[i]);
     if (prefix.empty())
-      for (const auto& w : words) {
-        std::string head = w.forms.front();
-        for (const auto& f : w.forms)
-          if (f.size() < head.size()) head = f;
-        pq.heads.push_back(head);
-      }
+      for (const auto& w : words) pq.heads.push_back(w.positional());
     if (c.phrase && words.size() > 1) {
       loose.push_back(clause);
       rare.push_back(clause);

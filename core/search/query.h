@@ -109,7 +109,7 @@ struct ParsedQuery {
   std::set<std::string> highlight_terms;    // word forms, for snippets
   std::set<std::string> highlight_bigrams;  // syllable bigrams of the words, for compounds
   std::vector<std::string> words;           // the query's words, normalised (for suggestions)
-  // Each positive free-text word's shortest form (its stem), in query order: the proximity pairs
+  // Each positive free-text word's positional form (its stem), in query order: the proximity pairs
   // and the passage rerank (passage.h) look for these.
   std::vector<std::string> heads;
   bool empty() const { return query.empty(); }
