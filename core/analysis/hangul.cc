@@ -74,20 +74,20 @@ void append(std::string& out, char32_t c) {
 std::u32string jamo_of(std::u32string_view s) {
   std::u32string out;
   for (char32_t c : s) {
-    if (c < kBase || c > kLast) {
+    auto jamo = decompose(c);
+    if (!jamo) {
       out.push_back(c);
       continue;
     }
-    int idx = static_cast<int>(c - kBase);
-    out.push_back(kL[idx / (kVCount * kTCount)]);
-    char32_t v = vowel((idx % (kVCount * kTCount)) / kTCount);
+    out.push_back(kL[jamo->initial]);
+    char32_t v = vowel(jamo->vowel);
     if (const Pair* p = split(kVowelPairs, v)) {  // typed as two keys: ㅘ = ㅗ + ㅏ
       out.push_back(p->a);
       out.push_back(p->b);
     } else {
       out.push_back(v);
     }
-    if (int t = idx % kTCount) {
+    if (int t = jamo->final) {
       if (const Pair* p = split(kFinalPairs, kT[t])) {
         out.push_back(p->a);
         out.push_back(p->b);
@@ -120,6 +120,12 @@ char32_t key_jamo(char k) {
 
 }  // namespace
 
+std::optional<SyllableJamo> decompose(char32_t c) {
+  if (c < kBase || c > kLast) return std::nullopt;
+  const int idx = static_cast<int>(c - kBase);
+  return SyllableJamo{idx / (kVCount * kTCount), idx / kTCount % kVCount, idx % kTCount};
+}
+
 std::string to_jamo(std::string_view utf8) {
   std::string out;
   for (char32_t c : jamo_of(decode(utf8))) append(out, c);
@@ -129,8 +135,9 @@ std::string to_jamo(std::string_view utf8) {
 std::string choseong(std::string_view utf8) {
   std::string out;
   for (char32_t c : decode(utf8)) {
-    if (c < kBase || c > kLast) return {};
-    append(out, kL[(c - kBase) / (kVCount * kTCount)]);
+    auto jamo = decompose(c);
+    if (!jamo) return {};
+    append(out, kL[jamo->initial]);
   }
   return out;
 }

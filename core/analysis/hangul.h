@@ -3,10 +3,19 @@
 // in the wrong layout (dhvms = 오픈 on a 2-set Korean keyboard).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace sosik {
+
+// A precomposed syllable's jamo indices (The Unicode Standard, ch. 3.12): initial 0..18, vowel
+// 0..20, final 0..27 (0: none). Nothing for any other code point.
+struct SyllableJamo {
+  int initial, vowel, final;
+};
+std::optional<SyllableJamo> decompose(char32_t c);
+inline constexpr int kInitialCount = 19, kVowelCount = 21;
 
 // Syllables split into compatibility jamo (마이 → ㅁㅏㅇㅣ, 값 → ㄱㅏㅂㅅ); other text unchanged.
 std::string to_jamo(std::string_view utf8);

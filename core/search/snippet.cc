@@ -8,6 +8,7 @@
 
 #include <unicode/utf8.h>
 
+#include "../analysis/hangul.h"
 #include "../analysis/normalizer.h"
 
 namespace sosik {
@@ -20,19 +21,12 @@ size_t code_points(std::string_view s, size_t from, size_t to) {
   return n;
 }
 
-// The initial consonant (0..18) and vowel (0..20) of the first syllable of `s`, if it starts with
-// a syllable.
-constexpr size_t kInitials = 19, kVowels = 21;
-struct Onset {
-  size_t initial, vowel;
-};
-std::optional<Onset> onset(std::string_view s) {
+// The jamo of the first syllable of `s`, if it starts with a syllable.
+std::optional<SyllableJamo> onset(std::string_view s) {
   int32_t i = 0;
   UChar32 c;
   U8_NEXT(s.data(), i, static_cast<int32_t>(s.size()), c);
-  if (c < 0xAC00 || c > 0xD7A3) return std::nullopt;
-  const size_t index = static_cast<size_t>(c - 0xAC00);
-  return Onset{index / (kVowels * 28), index / 28 % kVowels};
+  return c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
 }
 
 struct Range {
@@ -158,8 +152,8 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
   //   contracts, its vowel (하 → 해, 쓰 → 써): such a form keeps the first syllable's initial
   //   and vowel, and, when the stem has two syllables or more, does not start with its first two.
   // - A query word of one syllable has no bigram: every word with its initial is stemmed.
-  std::bitset<kInitials> short_initials;
-  std::vector<std::pair<Onset, std::string_view>> long_starts;  // onset, first two syllables
+  std::bitset<kInitialCount> short_initials;
+  std::vector<std::pair<SyllableJamo, std::string_view>> long_starts;  // onset, first two syllables
   for (const std::string& t : terms)
     if (auto o = onset(t)) {
       if (t.size() <= 3) short_initials.set(o->initial);

@@ -25,6 +25,20 @@ TEST(Hangul, Jamo) {
   EXPECT_FALSE(is_choseong_only("마ㅇ"));
 }
 
+TEST(Hangul, SyllablesDecompose) {
+  struct Case { char32_t in; int initial, vowel, final; };
+  const Case cases[] = {
+      {U'가', 0, 0, 0}, {U'값', 0, 0, 18}, {U'한', 18, 0, 4}, {U'와', 11, 9, 0}, {U'힣', 18, 20, 27},
+  };
+  for (const auto& c : cases) {
+    auto j = decompose(c.in);
+    ASSERT_TRUE(j) << "U+" << std::hex << static_cast<uint32_t>(c.in);
+    EXPECT_EQ(std::make_tuple(j->initial, j->vowel, j->final), std::make_tuple(c.initial, c.vowel, c.final))
+        << "U+" << std::hex << static_cast<uint32_t>(c.in) << ": see decompose in core/analysis/hangul.cc";
+  }
+  for (char32_t other : {U'A', U'ㄱ', U'ㅏ', U'\uABFF', U'\uD7A4', U'漢'}) EXPECT_FALSE(decompose(other)) << static_cast<uint32_t>(other);
+}
+
 TEST(Hangul, ComposeAsA2SetKeyboardDoes) {
   struct Case { const char* jamo; const char* text; };
   const Case cases[] = {
