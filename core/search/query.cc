@@ -291,28 +291,20 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   };
   // The syllable bigram across the space between two clauses, when the first ends and the
   // second starts with a syllable of a word still in the query (not a dropped question word).
-  auto bigram_across = [](const Analysed& left, const Analysed& right) -> std::string {
+  auto bigram_across = [&](const Analysed& left, const Analysed& right) -> std::string {
     const std::string& l = left.clause.text;
     const std::string& r = right.clause.text;
     auto word_at = [](const Tokens& tokens, auto pred) {
       return std::any_of(tokens.begin(), tokens.end(), [&](const Token& t) { return t.type == TokenType::Word && pred(t); });
     };
-    // After a particle or ending (마이크로소프트는 오픈AI: 는오) the analyser adds no bigram
-    // across the space either (Analyzer::analyze).
-    auto inflected = [&](const Token& stem) {
-      return stem.type == TokenType::Stem && stem.end == l.size() &&
-             ends_in_particle(std::string_view(l).substr(stem.start, stem.end - stem.start));
-    };
-    if (std::any_of(left.tokens.begin(), left.tokens.end(), inflected)) return {};
     if (!word_at(left.tokens, [&](const Token& t) { return t.end == l.size(); }) ||
         !word_at(right.tokens, [](const Token& t) { return t.start == 0; }))
       return {};
-    int32_t end = static_cast<int32_t>(l.size()), before = end, after = 0;
-    UChar32 last, first;
-    U8_PREV(l.data(), 0, before, last);
-    U8_NEXT(r.data(), after, static_cast<int32_t>(r.size()), first);
-    if (!is_hangul_syllable(static_cast<char32_t>(last)) || !is_hangul_syllable(static_cast<char32_t>(first))) return {};
-    return l.substr(static_cast<size_t>(before)) + r.substr(0, static_cast<size_t>(after));
+    // The analyser's own bigram across the space, so that index and query follow one rule (none
+    // after a particle or ending: 마이크로소프트는 오픈AI has no 는오).
+    for (const Token& t : analyzer_->analyze(l + " " + r))
+      if (t.type == TokenType::Bigram && t.start < l.size() && t.end > l.size() + 1) return t.term;
+    return {};
   };
   // The noun after a question word written onto it (몇층으로 → 층으로), as a word of its own.
   auto asked_noun = [&](const WordForms& w) -> std::optional<WordForms> {
