@@ -24,10 +24,9 @@ bool spelling_worthy(const std::string& term) {
 }
 
 // True when the Word token at `i` has a Stem of the whole word (마이크로소프트와 → 마이크로소프트).
-// Such a word is not indexed as written: every query for it searches its stems too (query.cc,
-// WordForms), and an article holding the written form holds the stem at the same position, so
-// the written form added nothing a query could tell apart but its weight. It was 18% of an
-// article's terms and a third of its positions.
+// Such a word is indexed as written without positions: phrases and proximity are matched on its
+// stems (query.cc, WordForms::positional), which an article holds at the same position. Its
+// positions were a third of an article's.
 bool has_whole_stem(const Tokens& tokens, size_t i) {
   const Token& w = tokens[i];
   for (size_t j = i + 1; j < tokens.size() && (tokens[j].word == w.word || tokens[j].type == TokenType::Bigram); ++j)
@@ -58,7 +57,11 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept
     }
-    if (t.type == TokenType::Word && has_whole_stem(tokens, i)) continue;
+    if (t.type == TokenType::Word && has_whole_stem(tokens, i)) {
+      doc.add_term(t.term, wdf);
+      if (!f.prefix.empty()) doc.add_term(std::string(f.prefix) + t.term);
+      continue;
+    }
     doc.add_posting(t.term, t.position, wdf);
     if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
   }
