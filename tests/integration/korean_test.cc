@@ -271,6 +271,7 @@ TEST(KoreanIndex, AWordWithAStemHasPositionsOnItsStems) {
   } phrases[] = {
       {"\"마이크로소프트와 오픈AI가\"", 1}, {"\"협상했다고 밝혔다\"", 1}, {"\"마이크로소프트의 오픈AI\"", 1},
       {"마이크로소프트는", 1}, {"\"협상 소식\"", 1}, {"\"소식 협상\"", 0},  // the title is 협상 소식: order kept
+      {"\"협상했다며 밝혔다\"", 1},  // other endings: only the stems' positions can match (no bigram 며밝 here)
   };
   for (const auto& p : phrases)
     EXPECT_EQ(matches(p.q), p.matches) << p.q << ": phrases are matched on stems (query.cc, WordForms::positional)";
