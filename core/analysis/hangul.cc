@@ -11,10 +11,10 @@ namespace {
 
 // Unicode Hangul syllable arithmetic (The Unicode Standard, ch. 3.12): S = 0xAC00 + (L*21 + V)*28 + T.
 constexpr char32_t kBase = 0xAC00, kLast = 0xD7A3;
-constexpr int kVCount = 21, kTCount = 28;
+constexpr int kTCount = 28;  // finals, 0 = none; the initial and vowel counts are in hangul.h
 
 // Compatibility jamo for each L (initial), V (vowel) and T (final; 0 = none) index.
-constexpr std::array<char32_t, 19> kL = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141, 0x3142, 0x3143, 0x3145,
+constexpr std::array<char32_t, kInitialCount> kL = {0x3131, 0x3132, 0x3134, 0x3137, 0x3138, 0x3139, 0x3141, 0x3142, 0x3143, 0x3145,
                                          0x3146, 0x3147, 0x3148, 0x3149, 0x314A, 0x314B, 0x314C, 0x314D, 0x314E};
 constexpr std::array<char32_t, 28> kT = {0,      0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136, 0x3137, 0x3139, 0x313A,
                                          0x313B, 0x313C, 0x313D, 0x313E, 0x313F, 0x3140, 0x3141, 0x3142, 0x3144, 0x3145,
@@ -123,7 +123,7 @@ char32_t key_jamo(char k) {
 std::optional<SyllableJamo> decompose(char32_t c) {
   if (c < kBase || c > kLast) return std::nullopt;
   const int idx = static_cast<int>(c - kBase);
-  return SyllableJamo{idx / (kVCount * kTCount), idx / kTCount % kVCount, idx % kTCount};
+  return SyllableJamo{idx / (kVowelCount * kTCount), idx / kTCount % kVowelCount, idx % kTCount};
 }
 
 std::string to_jamo(std::string_view utf8) {
@@ -154,7 +154,7 @@ std::string compose_jamo(std::string_view utf8) {
   auto flush = [&] {
     if (L && V) {
       int v = static_cast<int>(V - 0x314F), t = T ? t_index(T) : 0;
-      out.push_back(kBase + (l_index(L) * kVCount + v) * kTCount + t);
+      out.push_back(kBase + (l_index(L) * kVowelCount + v) * kTCount + t);
     } else {
       if (L) out.push_back(L);
       if (V) out.push_back(V);
