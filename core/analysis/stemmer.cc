@@ -6,6 +6,9 @@
 #include <filesystem>
 
 #include <hunspell.hxx>
+#include <unicode/utf8.h>
+
+#include "hangul.h"
 
 namespace sosik {
 namespace {
@@ -67,6 +70,19 @@ std::string from_dictionary_form(std::string s) {
   return s;
 }
 
+// True when the last syllable of `s` is a verb's -아/-어 form (만들어, 세워, 정해, 붙여, 나눠):
+// no final consonant, and a vowel ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ.
+bool ends_in_connective(std::string_view s) {
+  if (s.size() < kSyllable) return false;
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(s.data() + s.size() - kSyllable, i, static_cast<int32_t>(kSyllable), c);
+  auto j = c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
+  if (!j || j->final != 0) return false;
+  constexpr int kVowels[] = {0, 1, 4, 6, 9, 10, 14};  // ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ (Unicode's vowel order)
+  return std::find(std::begin(kVowels), std::end(kVowels), j->vowel) != std::end(kVowels);
+}
+
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
 constexpr size_t kCacheLimit = 500'000;
 
@@ -110,6 +126,26 @@ std::vector<std::string> KoreanStemmer::stems(std::string_view word) const {
   return computed;
 }
 
+std::vector<std::string> KoreanStemmer::auxiliary_stems(const std::string& word) const {
+  // A verb followed by an auxiliary verb (만들어 + 지다, 지어 + 주다, 만들어 + 내다): hunspell-ko
+  // has the compound's dictionary form (만들어지다) but often not its inflections (만들어진,
+  // 세워진: unknown), or stems them to the first part alone (지어졌다 → 지어), so the forms of
+  // one verb shared no stem. The stem is the first part and the auxiliary's stem, when the
+  // dictionary knows that compound.
+  std::vector<std::string> out;
+  for (size_t k = 1; k <= 3 && k < syllables(word); ++k) {
+    const std::string head = word.substr(0, word.size() - k * kSyllable);
+    if (!ends_in_connective(head)) continue;
+    for (const std::string& aux : hunspell_->stem(word.substr(head.size()))) {
+      std::string verb = head + aux;
+      if (!ends_with(aux, "다") || !hunspell_->spell(verb)) continue;
+      std::string form = from_dictionary_form(verb);
+      if (std::find(out.begin(), out.end(), form) == out.end()) out.push_back(std::move(form));
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> out;
   auto add = [&](std::string s) {
@@ -123,6 +159,18 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
     for (auto& s : hunspell_->stem(word)) {
       known = known || s == word || hunspell_->spell(s);
       dict.push_back(std::move(s));
+    }
+  }
+  // Every stem the dictionary gives is the word cut short (지어졌다 → 지어; 회사는 → 회사): it
+  // may be a verb with an auxiliary.
+  const bool cut_short = std::all_of(dict.begin(), dict.end(), [&](const std::string& s) {
+    return s.size() < word.size() && word.compare(0, s.size(), s) == 0;
+  });
+  if (hunspell_ && cut_short) {
+    std::vector<std::string> aux = auxiliary_stems(word);
+    if (!aux.empty()) {
+      for (auto& s : aux) add(std::move(s));
+      return out;
     }
   }
   if (!known) {

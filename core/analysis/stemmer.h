@@ -29,6 +29,7 @@ class KoreanStemmer {
 
  private:
   std::vector<std::string> compute(const std::string& word) const;
+  std::vector<std::string> auxiliary_stems(const std::string& word) const;  // with hunspell_mu_ held
 
   std::unique_ptr<Hunspell> hunspell_;
   mutable std::mutex hunspell_mu_;  // Hunspell is not thread-safe

@@ -51,6 +51,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"투자를", "투자"}, {"투자에서", "투자"}, {"협상했다고", "협상"},
       {"슐레이먼이", "슐레이먼"}, {"슐레이먼은", "슐레이먼"}, {"나델라는", "나델라"}, {"나델라에게", "나델라"},
       {"경영진들", "경영진"}, {"알트먼이", "알트먼"}, {"오라클과", "오라클"},
+      // A verb with an auxiliary: each form has the compound's stem (KoreanStemmer::auxiliary_stems).
+      {"만들어진", "만들어지"}, {"만들어졌다", "만들어지"}, {"만들어지는", "만들어지"},
+      {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
