@@ -54,6 +54,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A verb with an auxiliary: each form has the compound's stem (KoreanStemmer::auxiliary_stems).
       {"만들어진", "만들어지"}, {"만들어졌다", "만들어지"}, {"만들어지는", "만들어지"},
       {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
+      // A noun the dictionary lacks, with a past copula.
+      {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -65,7 +67,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
 
 TEST(Analysis, DictionaryWordsAreNotOverStripped) {
   struct Case { const char* word; const char* wrong; };
-  const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}};
+  // 인 ends names (김정인) as often as it is a copula (재학중인): never stripped.
+  const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}, {"김정인", "김정"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
