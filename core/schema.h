@@ -15,7 +15,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "7";  // 7: positions of a word with a stem on its stems only
+inline constexpr std::string_view kSchemaVersion = "8";  // 8: stems of verbs with an auxiliary (만들어진 → 만들어지)
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 
 enum class FieldKind {
