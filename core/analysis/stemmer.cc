@@ -31,13 +31,13 @@ constexpr std::string_view kSuffixList[] = {
     "으로써", "으로의", "이라고", "이라는", "이라며", "이라면", "이었다", "했다고", "했다며", "했다는",
     "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
-    "이었던", "되었던",
+    "이었던", "되었던", "입니다", "입니까",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
     "과는", "와는", "로는", "로도", "라고", "라는", "라며", "이란", "했다", "했던", "했고", "하는",
     "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
-    "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던",
+    "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된",
 };
@@ -153,9 +153,19 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
     if (!s.empty() && s != word && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   };
   std::vector<std::string> stripped = strip_particles(word);
+  std::unique_lock lock(hunspell_mu_);
+  if (hunspell_ && stripped.size() > 1) {
+    // Of the ways to strip it, those that leave a word the dictionary knows, if any: 사람인가 is
+    // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all.
+    std::vector<std::string> words;  // the dictionary's own words, not its inflections (사람인)
+    for (const auto& s : stripped) {
+      std::vector<std::string> own = hunspell_->spell(s) ? hunspell_->stem(s) : std::vector<std::string>{};
+      if (std::find(own.begin(), own.end(), s) != own.end()) words.push_back(s);
+    }
+    if (!words.empty()) stripped = std::move(words);
+  }
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows
-  std::unique_lock lock(hunspell_mu_);
   if (hunspell_ && hunspell_->spell(word)) {
     for (auto& s : hunspell_->stem(word)) {
       known = known || s == word || hunspell_->spell(s);

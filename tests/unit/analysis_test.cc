@@ -56,6 +56,7 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
+      {"지역입니까", "지역"}, {"정부인데", "정부"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -68,7 +69,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
 TEST(Analysis, DictionaryWordsAreNotOverStripped) {
   struct Case { const char* word; const char* wrong; };
   // 인 ends names (김정인) as often as it is a copula (재학중인): never stripped.
-  const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}, {"김정인", "김정"}};
+  const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}, {"김정인", "김정"},
+                         // Of two ways to strip a word, the one that leaves a dictionary word.
+                         {"사람인가", "사람인"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
