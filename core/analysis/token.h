@@ -26,4 +26,11 @@ struct Token {
 
 using Tokens = std::vector<Token>;
 
+// True when `t` is another form of the whole of the Word token `word` (마이크로소프트 of
+// 마이크로소프트와), not of one of its parts (일 of 20일에). The index gives a word that has one
+// its positions there only (document.cc), and a query matches the word by these forms (query.cc).
+inline bool is_whole_word_form(const Token& word, const Token& t) {
+  return t.type == TokenType::Stem && t.word == word.word && t.start == word.start && t.end == word.end;
+}
+
 }  // namespace sosik

@@ -30,8 +30,7 @@ bool spelling_worthy(const std::string& term) {
 bool has_whole_stem(const Tokens& tokens, size_t i) {
   const Token& w = tokens[i];
   for (size_t j = i + 1; j < tokens.size() && (tokens[j].word == w.word || tokens[j].type == TokenType::Bigram); ++j)
-    if (tokens[j].type == TokenType::Stem && tokens[j].word == w.word && tokens[j].start == w.start && tokens[j].end == w.end)
-      return true;
+    if (is_whole_word_form(w, tokens[j])) return true;
   return false;
 }
 

@@ -111,7 +111,7 @@ bool is_counted_number(const std::vector<std::string>& parts) {
 
 std::vector<WordForms> group_words(const Tokens& tokens) {
   std::map<uint32_t, WordForms> by_word;
-  std::map<uint32_t, std::pair<uint32_t, uint32_t>> spans;  // each word's Word token: start, end
+  std::map<uint32_t, const Token*> word_tokens;  // each word's Word token
   for (const Token& t : tokens) {
     if (t.type == TokenType::Bigram) continue;
     WordForms& w = by_word[t.word];
@@ -119,10 +119,11 @@ std::vector<WordForms> group_words(const Tokens& tokens) {
       w.parts.push_back(t.term);
       continue;
     }
-    if (t.type == TokenType::Word) spans[t.word] = {t.start, t.end};
+    if (t.type == TokenType::Word) word_tokens[t.word] = &t;
     // A form of one part of a mixed word (일 of 20일에, 전자 of LG전자는) is no form of the word:
     // the word would match every article with 일. The parts' phrase uses it in the index.
-    if (auto s = spans.find(t.word); s != spans.end() && s->second != std::make_pair(t.start, t.end)) continue;
+    if (auto s = word_tokens.find(t.word); t.type == TokenType::Stem && s != word_tokens.end() && !is_whole_word_form(*s->second, t))
+      continue;
     if (std::find(w.forms.begin(), w.forms.end(), t.term) == w.forms.end()) w.forms.push_back(t.term);
   }
   std::vector<WordForms> out;
