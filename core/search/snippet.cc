@@ -99,13 +99,16 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
   if (!keyed.empty())
     for (size_t i = 0; i + 3 <= haystack.size(); ++i) {
       const auto lead = static_cast<unsigned char>(haystack[i]);
-      if (lead < 0xEA || lead > 0xED || !(seen_first >> (static_cast<unsigned char>(haystack[i + 2]) & 63) & 1)) continue;
+      if (lead < 0xEA || lead > 0xED) continue;
+      const size_t at = i;
+      i += 2;  // the syllable's other two bytes start nothing
+      if (!(seen_first >> (static_cast<unsigned char>(haystack[at + 2]) & 63) & 1)) continue;
       // The syllable alone, with the next one, and with the one after a space.
-      const uint64_t one = syllable_key(haystack, i, 3);
-      const uint64_t two = i + 6 <= haystack.size() ? syllable_key(haystack, i, 6) : 0;
-      const uint64_t spaced = i + 7 <= haystack.size() && haystack[i + 3] == ' ' ? syllable_key(haystack, i, 7) : 0;
+      const uint64_t one = syllable_key(haystack, at, 3);
+      const uint64_t two = at + 6 <= haystack.size() ? syllable_key(haystack, at, 6) : 0;
+      const uint64_t spaced = at + 7 <= haystack.size() && haystack[at + 3] == ' ' ? syllable_key(haystack, at, 7) : 0;
       for (const auto& [key, g] : keyed)
-        if (key == one || key == two || key == spaced) hits.emplace_back(i, g);
+        if (key == one || key == two || key == spaced) hits.emplace_back(at, g);
     }
   Range r{0, std::min(text.size(), after)};
   if (!hits.empty()) {
@@ -234,21 +237,23 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
   // The window of at most max_chars with the most distinct matches (then the most matches).
   size_t best_first = 0, best_last = 0;
   int best_distinct = -1, best_count = -1;
+  std::vector<size_t> seen_from(matched_terms.size(), SIZE_MAX);  // the window a term was last counted in
   for (size_t first = 0; first < words.size(); ++first) {
     if (words[first].match < 0 && first != 0) continue;
-    std::set<int> distinct;
-    int count = 0;
+    int distinct = 0, count = 0;
     size_t last = first;
     for (size_t j = first; j < words.size() && chars(first, j) <= options.max_chars; ++j) {
       last = j;
       if (words[j].match >= 0) {
-        distinct.insert(words[j].match);
+        if (seen_from[words[j].match] != first) {
+          seen_from[words[j].match] = first;
+          ++distinct;
+        }
         ++count;
       }
     }
-    if (static_cast<int>(distinct.size()) > best_distinct ||
-        (static_cast<int>(distinct.size()) == best_distinct && count > best_count)) {
-      best_distinct = static_cast<int>(distinct.size());
+    if (distinct > best_distinct || (distinct == best_distinct && count > best_count)) {
+      best_distinct = distinct;
       best_count = count;
       best_first = first;
       best_last = last;
