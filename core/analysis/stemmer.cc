@@ -139,7 +139,8 @@ std::vector<std::string> KoreanStemmer::auxiliary_stems(const std::string& word)
     if (!ends_in_connective(head)) continue;
     for (const std::string& aux : hunspell_->stem(word.substr(head.size()))) {
       std::string verb = head + aux;
-      if (!ends_with(aux, "다") || !hunspell_->spell(verb)) continue;
+      // The copula is no auxiliary: 바이든 is not 바 + 이든 (바이다).
+      if (!ends_with(aux, "다") || aux == "이다" || !hunspell_->spell(verb)) continue;
       std::string form = from_dictionary_form(verb);
       if (std::find(out.begin(), out.end(), form) == out.end()) out.push_back(std::move(form));
     }

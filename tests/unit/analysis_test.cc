@@ -71,7 +71,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
   // 인 ends names (김정인) as often as it is a copula (재학중인): never stripped.
   const Case cases[] = {{"민주주의", "민주주"}, {"회의", "회"}, {"나이", "나"}, {"김정인", "김정"},
                          // Of two ways to strip a word, the one that leaves a dictionary word.
-                         {"사람인가", "사람인"}};
+                         {"사람인가", "사람인"},
+                         // The copula is no auxiliary verb (바 + 이든 is not 바이다).
+                         {"바이든", "바이"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
