@@ -29,8 +29,17 @@ PassageQuery passage_query(const Xapian::Database& db, const std::vector<std::st
   return q;
 }
 
-double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
-  if (q.empty()) return 0;
+namespace {
+
+// Where the query's words are in a text: each word's start, and (word, query word) for every word
+// that holds a query word, in text order.
+struct Hits {
+  std::vector<size_t> starts;
+  std::vector<std::pair<size_t, size_t>> hits;
+};
+
+Hits find_hits(std::string_view text, const PassageQuery& q) {
+  Hits h;
   // Query words are normalised: lower-case the text's ASCII only when a query word has a letter.
   const bool has_letters = std::any_of(q.words.begin(), q.words.end(), [](const std::string& w) {
     return std::any_of(w.begin(), w.end(), [](char c) { return (c >= 'a' && c <= 'z'); });
@@ -38,7 +47,6 @@ double passage_coverage(std::string_view text, const PassageQuery& q, size_t win
   const std::string lowered_text = has_letters ? ascii_lower(text) : std::string();
   const std::string_view lowered = has_letters ? std::string_view(lowered_text) : text;
   // Where each word (a run of letters and digits) starts.
-  std::vector<size_t> starts;
   bool in_word = false;
   int32_t i = 0, n = static_cast<int32_t>(text.size());
   while (i < n) {
@@ -47,27 +55,45 @@ double passage_coverage(std::string_view text, const PassageQuery& q, size_t win
     U8_NEXT(text.data(), i, n, c);
     bool alnum = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
                           : is_hangul_syllable(static_cast<char32_t>(c)) || u_isalnum(c);  // syllables first: cheap
-    if (alnum && !in_word) starts.push_back(static_cast<size_t>(at));
+    if (alnum && !in_word) h.starts.push_back(static_cast<size_t>(at));
     in_word = alnum;
   }
-  // (word, query word) for every word of the text that holds a query word: one search of the
-  // whole text per query word, Boyer-Moore-Horspool (std::string::find looks for the first byte,
-  // and in Korean text every syllable starts with one of four bytes).
-  std::vector<std::pair<size_t, size_t>> hits;
+  // One search of the whole text per query word, Boyer-Moore-Horspool (std::string::find looks
+  // for the first byte, and in Korean text every syllable starts with one of four bytes).
   for (size_t k = 0; k < q.words.size(); ++k) {
     const std::string& word = q.words[k];
     std::boyer_moore_horspool_searcher search(word.begin(), word.end());
     for (auto it = lowered.cbegin();;) {
       it = std::search(it, lowered.cend(), search);
       if (it == lowered.cend()) break;
-      auto w = std::upper_bound(starts.begin(), starts.end(), static_cast<size_t>(it - lowered.cbegin()));
-      if (w != starts.begin()) hits.emplace_back(static_cast<size_t>(w - starts.begin()) - 1, k);
+      auto w = std::upper_bound(h.starts.begin(), h.starts.end(), static_cast<size_t>(it - lowered.cbegin()));
+      if (w != h.starts.begin()) h.hits.emplace_back(static_cast<size_t>(w - h.starts.begin()) - 1, k);
       it += static_cast<std::ptrdiff_t>(word.size());
     }
   }
-  std::sort(hits.begin(), hits.end());
-  if (hits.empty()) return 0;
+  std::sort(h.hits.begin(), h.hits.end());
+  return h;
+}
 
+// True when the word at `at` is a number and then 년, 월, 일 or 세기 (1932년에, 3월).
+bool is_date(std::string_view text, size_t at) {
+  size_t i = at;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  if (i == at) return false;
+  std::string_view rest = text.substr(i);
+  for (std::string_view unit : {"년", "월", "일", "세기"})
+    if (rest.substr(0, unit.size()) == unit) return true;
+  return false;
+}
+
+}  // namespace
+
+PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach) {
+  PassageEvidence e;
+  if (q.empty()) return e;
+  const Hits h = find_hits(text, q);
+  const auto& hits = h.hits;
+  if (hits.empty()) return e;
   std::vector<unsigned> count(q.idf.size(), 0);
   double in_window = 0, best = 0;
   size_t lo = 0;
@@ -77,7 +103,24 @@ double passage_coverage(std::string_view text, const PassageQuery& q, size_t win
       if (--count[hits[lo++].second] == 0) in_window -= q.idf[hits[lo - 1].second];
     best = std::max(best, in_window);
   }
-  return best / q.total;
+  e.coverage = best / q.total;
+  if (date_reach == 0) return e;
+  best = 0;
+  std::vector<size_t> seen(q.idf.size(), SIZE_MAX);  // the date a query word was last counted for
+  for (size_t d = 0; d < h.starts.size(); ++d) {
+    if (!is_date(text, h.starts[d])) continue;
+    const size_t from = d > date_reach ? d - date_reach : 0;
+    double near = 0;
+    for (auto it = std::lower_bound(hits.begin(), hits.end(), std::make_pair(from, size_t{0}));
+         it != hits.end() && it->first <= d + date_reach; ++it)
+      if (seen[it->second] != d) {
+        seen[it->second] = d;
+        near += q.idf[it->second];
+      }
+    best = std::max(best, near);
+  }
+  e.near_date = best / q.total;
+  return e;
 }
 
 }  // namespace sosik

@@ -25,9 +25,22 @@ struct PassageQuery {
 // Words the index lacks are left out: they cannot tell documents apart.
 PassageQuery passage_query(const Xapian::Database& db, const std::vector<std::string>& words);
 
-// The largest share of the query's idf found within `window` consecutive words of `text`: 1 when
-// one stretch holds every word, 0 when none is there. A text word holds a query word when it
-// contains it (관동군에게 holds 관동군, 정암초등학교 holds 초등학교).
-double passage_coverage(std::string_view text, const PassageQuery& q, size_t window);
+struct PassageEvidence {
+  // The largest share of the query's idf found within `window` consecutive words of the text: 1
+  // when one stretch holds every word, 0 when none is there. A text word holds a query word when
+  // it contains it (관동군에게 holds 관동군, 정암초등학교 holds 초등학교).
+  double coverage = 0;
+  // The same share within `date_reach` words either side of a date (a number written with 년,
+  // 월, 일 or 세기: 1932년, 3월에, 19세기): what a question asking when (언제, 몇 년, …한 해는?)
+  // is answered by, where its sibling paragraphs hold the same words and no date among them.
+  double near_date = 0;
+};
+
+// Both from one search of `text`; near_date only when date_reach > 0.
+PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach = 0);
+
+inline double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
+  return passage_evidence(text, q, window).coverage;
+}
 
 }  // namespace sosik

@@ -319,6 +319,15 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     }
     return std::nullopt;
   };
+  // A question asks for a time with 언제 or 며칠, with 몇 before or onto a unit (몇 년, 몇월에),
+  // or by naming it last (…한 해는?, 태어난 날은?): its answer is written as a date (passage.h).
+  auto has_form = [](const WordForms& w, std::initializer_list<std::string_view> list) {
+    return std::any_of(w.forms.begin(), w.forms.end(),
+                       [&](const std::string& f) { return std::find(list.begin(), list.end(), f) != list.end(); });
+  };
+  const auto kTimeUnits = {std::string_view("년"), std::string_view("월"), std::string_view("일"), std::string_view("세기"),
+                           std::string_view("해"), std::string_view("년도"), std::string_view("연도")};
+  bool asks_when = false, after_how_many = false;
   std::vector<Analysed> clauses;
   bool says_something = false;  // a positive word that is not a question word
   size_t order = 0;
@@ -345,16 +354,27 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     if (words.empty()) continue;
     for (auto& w : words) {
       pq.question = pq.question || (!c.exclude && w.interrogative);
+      const std::string written = w.forms.front();
+      const bool how_many = w.interrogative && written.compare(0, 3, "몇") == 0;
+      asks_when = asks_when || (!c.exclude && ((w.interrogative && written.compare(0, 6, "언제") == 0) || written.compare(0, 6, "며칠") == 0));
+      asks_when = asks_when || (!c.exclude && after_how_many && has_form(w, kTimeUnits));
+      after_how_many = how_many && written.size() == 3;
       // 몇층, 어느나라, 무슨일: the question word asks, the noun written onto it describes the
       // answer's text (3층으로, 나라를), so the word stays as that noun.
       if (w.interrogative)
-        if (auto noun = asked_noun(w)) w = std::move(*noun);
+        if (auto noun = asked_noun(w)) {
+          w = std::move(*noun);
+          asks_when = asks_when || (!c.exclude && how_many && has_form(w, kTimeUnits));
+        }
       says_something = says_something || (!c.exclude && !w.interrogative);
     }
     clauses.push_back(Analysed{std::move(c), std::move(tokens), std::move(words), order});
   }
   size_t last = raw.find_last_not_of(" \t\r\n");
   pq.question = pq.question || (last != std::string_view::npos && raw[last] == '?');
+  if (!clauses.empty() && !clauses.back().clause.exclude)
+    asks_when = asks_when || has_form(clauses.back().words.back(), {"해", "날", "때", "년", "연도", "년도", "날짜", "시기", "시점"});
+  pq.asks_when = pq.question && asks_when;
   // Question words say what is asked, not what the answer's text holds: dropped when the
   // query says anything else ('김영삼이 서거한 나이는 몇인가?' is answered without 몇).
   if (says_something) {
@@ -517,6 +537,8 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
   else if (name == "passage_weight") o.passage_weight = x;
   else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
+  else if (name == "date_weight") o.date_weight = x;
+  else if (name == "date_reach") o.date_reach = static_cast<size_t>(x);
   else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);
   else if (name == "candidate_depth") o.candidate_depth = static_cast<Xapian::doccount>(x);
   else if (name == "candidate_max_df") o.candidate_max_df = x;

@@ -448,7 +448,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       bool on_page = i >= req.offset && i < req.offset + req.limit;
       std::string body = on_page ? read_article(ranked[i]).value("body", "")
                                  : stored_body((*ranked[i].mset)[ranked[i].index].get_document().get_data());
-      ranked[i].score *= 1 + opt.passage_weight * passage_coverage(body, passage, opt.passage_window);
+      PassageEvidence e = passage_evidence(body, passage, opt.passage_window, pq.asks_when ? opt.date_reach : 0);
+      ranked[i].score *= (1 + opt.passage_weight * e.coverage) * (1 + opt.date_weight * e.near_date);
     }
     std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),
                      [](const auto& a, const auto& b) { return a.score > b.score; });

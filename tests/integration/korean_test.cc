@@ -41,7 +41,12 @@ class Korean : public ::testing::Test {
                json({{"id", "nvidia"}, {"title", "NVIDIA 실적 발표"}, {"body", "NVIDIA가 분기 실적을 발표했다."}}).dump() + "\n" +
                json({{"id", "spaced"}, {"title", "데이터 센터 전력 문제"}, {"body", "데이터 센터가 전력을 많이 쓴다."}}).dump() + "\n" +
                json({{"id", "together"}, {"title", "만주사변과 일본"}, {"body", together_body()}}).dump() + "\n" +
-               json({{"id", "scattered"}, {"title", "만주사변과 일본"}, {"body", scattered_body()}}).dump() + "\n");
+               json({{"id", "scattered"}, {"title", "만주사변과 일본"}, {"body", scattered_body()}}).dump() + "\n" +
+               // Two paragraphs on one bridge: only the second says when it was built.
+               json({{"id", "bridge-undated"}, {"title", "한남대교"},
+                     {"body", filler(2) + "한남대교 준공 뒤 강남 개발이 시작되었다. 한남대교는 준공 당시 제3한강교로 불렸다. " + filler(2)}}).dump() + "\n" +
+               json({{"id", "bridge-dated"}, {"title", "한남대교"},
+                     {"body", filler(2) + "한남대교는 1969년 12월에 준공되었다. " + filler(3)}}).dump() + "\n");
     CommandResult r = run_indexer(*dir_ / "db", {source_path("corpus"), *dir_ / "extra.jsonl"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     server_ = new Searchd(*dir_ / "db");
@@ -231,6 +236,19 @@ TEST_F(Korean, QuestionsRankTheSentenceThatHoldsTheirWords) {
 
 namespace sosik::test {
 namespace {
+
+TEST_F(Korean, AQuestionAskingWhenRanksTheParagraphWithADate) {
+  // By their words alone the undated paragraph ranks first: it has both of them twice.
+  auto keywords = ids(search("한남대교 준공"));
+  ASSERT_GE(keywords.size(), 2u) << join(keywords);
+  ASSERT_EQ(keywords[0], "bridge-undated") << "the articles no longer test what they should: " << join(keywords);
+  // Asked when, the paragraph with a date next to the words comes first.
+  for (const char* q : {"한남대교가 준공된 해는?", "한남대교는 언제 준공되었나?"}) {
+    auto asked = ids(search(q));
+    ASSERT_FALSE(asked.empty()) << q;
+    EXPECT_EQ(asked[0], "bridge-dated") << q << ": near_date in the passage rerank (core/search/passage.h): " << join(asked);
+  }
+}
 
 // A word is indexed as written and as its stems, and the positions go on the stems only
 // (document.cc, has_whole_stem); a word without a stem has them itself. Phrases are matched on

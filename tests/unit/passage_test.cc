@@ -47,5 +47,26 @@ TEST(Passage, RareWordsCountMore) {
   EXPECT_DOUBLE_EQ(passage_coverage("무엇이든", words({}), 10), 0.0);
 }
 
+TEST(Passage, WordsNearADate) {
+  PassageQuery q = words({"한남대교", "준공"});
+  struct Case { const char* text; size_t reach; double near_date; };
+  const Case cases[] = {
+      {"한남대교는 1969년 12월에 준공되었다.", 3, 1.0},
+      {"한남대교는 그해 겨울에 준공되었다.", 3, 0.0},  // no number: no date
+      {"한남대교는 2개 차로로 준공되었다.", 3, 0.0},   // a number, but no date
+      {"1969년 가 나 다 라 마 한남대교 준공", 3, 0.0},
+      {"1969년 가 나 다 라 마 한남대교 준공", 6, 0.5},
+      {"한남대교는 19세기에 없었다. 준공은 3월에 있었다.", 1, 0.5},  // each date near one word
+      {"한남대교는 19세기에 없었다. 준공은 3월에 있었다.", 2, 1.0},
+      {"", 3, 0.0},
+  };
+  for (const auto& c : cases) {
+    PassageEvidence e = passage_evidence(c.text, q, 25, c.reach);
+    EXPECT_DOUBLE_EQ(e.near_date, c.near_date) << "text: " << c.text << ", reach " << c.reach;
+    EXPECT_DOUBLE_EQ(e.coverage, passage_coverage(c.text, q, 25)) << "text: " << c.text;
+  }
+  EXPECT_DOUBLE_EQ(passage_evidence("한남대교는 1969년 12월에 준공되었다.", q, 25).near_date, 0.0) << "reach 0: none";
+}
+
 }  // namespace
 }  // namespace sosik

@@ -229,6 +229,23 @@ TEST(QueryBuilder, TheNounAfterAQuestionWordStays) {
   }
 }
 
+// A question that asks for a time, whose answer is a date (the passage rerank's near_date).
+TEST(QueryBuilder, AQuestionAskingWhenIsMarked) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; bool asks_when; };
+  const Case cases[] = {
+      {"천안함 피격 사건은 언제 일어났는가?", true}, {"한남대교가 만들어진 해는?", true},
+      {"임종석이 지명수배 된 날은?", true},          {"전쟁이 끝난 연도는?", true},
+      {"몇 년에 태어났나?", true},                   {"헤이그가 퇴역한 것은 몇년도에 있었나?", true},
+      {"며칠 동안 열렸나?", true},                   {"몇 개의 앨범이 있나?", false},
+      {"1989년 평양축전에 파견된 인물은?", false},   {"해는 어디서 뜨나?", false},
+      {"공사에 소요된 기간은?", false},
+      {"한남대교 준공 연도", false},  // no question: keywords rank as keywords
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(builder.build(c.q).asks_when, c.asks_when) << c.q << ": asks_when in QueryBuilder::build";
+}
+
 // A particle that punctuation cut off its word (베를린》에 → 베를린, 에) is no word: the
 // query keeps three words, all required, rather than four of which any may match.
 TEST(QueryBuilder, AParticleCutOffByPunctuationIsNoWord) {
