@@ -192,6 +192,11 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   }
   bool word_is_stem = std::find(dict.begin(), dict.end(), word) != dict.end();
   for (auto& s : dict) {
+    // A noun keeps its syllables before a particle (부산에서 → 부산). A parse that changes them
+    // reads a contracted topic particle (부산 as 부사 + ㄴ, 대만 as 대마 + ㄴ, 용산 as 용사 + ㄴ),
+    // which news text writes only on pronouns (그건): the place names would match 부사, 대마, 용사.
+    // Verbs do change their last syllable (흘러 → 흐르).
+    if (!ends_with(s, "다") && word.compare(0, s.size(), s) != 0) continue;
     std::string form = from_dictionary_form(s);
     // A dictionary word keeps alternative parses of two syllables or more only (회의 is not 회 + 의).
     if (word_is_stem && syllables(form) < 2) continue;

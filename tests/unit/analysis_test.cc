@@ -56,7 +56,7 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
-      {"지역입니까", "지역"}, {"정부인데", "정부"},
+      {"지역입니까", "지역"}, {"정부인데", "정부"}, {"부산에서", "부산"}, {"용산에", "용산"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -73,7 +73,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // Of two ways to strip a word, the one that leaves a dictionary word.
                          {"사람인가", "사람인"},
                          // The copula is no auxiliary verb (바 + 이든 is not 바이다).
-                         {"바이든", "바이"}};
+                         {"바이든", "바이"},
+                         // A noun keeps its syllables: no contracted topic particle (부사 + ㄴ).
+                         {"부산", "부사"}, {"대만", "대마"}, {"용산", "용사"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
