@@ -17,6 +17,9 @@ namespace sosik {
 // Bumped when the way documents are written changes; searchd refuses other versions.
 inline constexpr std::string_view kSchemaVersion = "8";  // 8: stems of verbs with an auxiliary (만들어진 → 만들어지)
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
+// The analyser's noun list (KoreanStemmer::nouns_fingerprint) an index was written with: another
+// list stems other words, and searchd refuses the index as it does another schema version.
+inline constexpr std::string_view kNounsKey = "sosik.korean_nouns";
 
 enum class FieldKind {
   Text,     // analysed into words (unprefixed + field prefix) and syllable bigrams

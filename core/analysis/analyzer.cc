@@ -37,10 +37,10 @@ struct BigramStream {
 
 }  // namespace
 
-Analyzer::Analyzer(const std::string& dictionary_dir) : stemmer_(dictionary_dir) {}
+Analyzer::Analyzer(const std::string& dictionary_dir, const std::string& nouns_path) : stemmer_(dictionary_dir, nouns_path) {}
 
-std::shared_ptr<const Analyzer> Analyzer::korean(const std::string& dictionary_dir) {
-  return std::make_shared<const Analyzer>(dictionary_dir);
+std::shared_ptr<const Analyzer> Analyzer::korean(const std::string& dictionary_dir, const std::string& nouns_path) {
+  return std::make_shared<const Analyzer>(dictionary_dir, nouns_path);
 }
 
 Tokens Analyzer::analyze(std::string_view text, uint32_t first_position,

@@ -27,7 +27,8 @@ namespace sosik {
 class Analyzer {
  public:
   // The one pipeline. Loading the dictionary takes ~0.3 s: build it once and share it.
-  static std::shared_ptr<const Analyzer> korean(const std::string& dictionary_dir = KoreanStemmer::default_dictionary_dir());
+  static std::shared_ptr<const Analyzer> korean(const std::string& dictionary_dir = KoreanStemmer::default_dictionary_dir(),
+                                                 const std::string& nouns_path = KoreanStemmer::default_nouns_path());
 
   // Tokens of `utf8` (valid UTF-8), positions starting at `first_position`. Thread-safe.
   // `wants_stems`, when given, says which normalised Hangul words are worth stemming; the others
@@ -40,7 +41,7 @@ class Analyzer {
   const KoreanStemmer& stemmer() const { return stemmer_; }
   const HanjaReader& hanja() const { return hanja_; }
 
-  Analyzer(const std::string& dictionary_dir);
+  Analyzer(const std::string& dictionary_dir, const std::string& nouns_path);
 
  private:
   KoreanSegmenter segmenter_;

@@ -1,12 +1,19 @@
 #include "stemmer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <cstdlib>
 #include <filesystem>
 
 #include <hunspell.hxx>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 #include <unicode/utf8.h>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <stdexcept>
 
 #include "hangul.h"
 
@@ -104,11 +111,62 @@ std::string KoreanStemmer::default_dictionary_dir() {
   return env && *env ? env : "/usr/share/hunspell";
 }
 
-KoreanStemmer::KoreanStemmer(const std::string& dir) {
+std::string KoreanStemmer::default_nouns_path() {
+  const char* env = std::getenv("SOSIK_NOUNS");
+  if (env) return env;
+#ifdef SOSIK_SCHEMAS_DIR
+  return std::string(SOSIK_SCHEMAS_DIR) + "/korean_nouns.txt";
+#else
+  return {};
+#endif
+}
+
+KoreanStemmer::KoreanStemmer(const std::string& dir, const std::string& nouns_path) {
   std::filesystem::path aff = std::filesystem::path(dir) / "ko.aff";
   std::filesystem::path dic = std::filesystem::path(dir) / "ko.dic";
   if (std::filesystem::exists(aff) && std::filesystem::exists(dic))
     hunspell_ = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+  if (!nouns_path.empty()) add_nouns(nouns_path);
+}
+
+void KoreanStemmer::add_nouns(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the noun list " + path);
+  std::set<std::string>& nouns = nouns_;
+  std::string line;
+  for (size_t n = 1; std::getline(in, line); ++n) {
+    line = line.substr(0, line.find('#'));
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) continue;
+    line.erase(0, start);
+    if (line.find_first_of(" \t") != std::string::npos || line.size() % kSyllable != 0 ||
+        !std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": one Hangul word per line, got '" + line + "'");
+    nouns.insert(line);
+  }
+  // Of the noun list's words, in order: what an index records to be searched with the same list.
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a
+  for (const auto& w : nouns)
+    for (char c : w + "\n") hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  if (!nouns.empty()) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    nouns_fingerprint_ = hex;
+  }
+  if (!hunspell_) return;
+  // hunspell-ko stores words as conjoining jamo (its .aff converts input with ICONV); a word added
+  // at run time must be given the same way, and takes the affixes of a noun it has (사람).
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU NFD normaliser unavailable");
+  auto jamo = [&](const std::string& s) {
+    std::string out;
+    nfd->normalize(icu::UnicodeString::fromUTF8(s), status).toUTF8String(out);
+    return out;
+  };
+  const std::string model = jamo("사람");
+  for (const auto& w : nouns) hunspell_->add_with_affix(jamo(w), model);
 }
 
 KoreanStemmer::~KoreanStemmer() = default;
@@ -173,6 +231,13 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       dict.push_back(std::move(s));
     }
   }
+  // A listed noun is that noun, whatever else the dictionary reads in it (기시다는 is not 길다).
+  if (nouns_.count(word)) return out;
+  for (const auto& s : dict)
+    if (nouns_.count(s)) {
+      add(s);
+      return out;
+    }
   // Every stem the dictionary gives is the word cut short (지어졌다 → 지어; 회사는 → 회사): it
   // may be a verb with an auxiliary.
   const bool cut_short = std::all_of(dict.begin(), dict.end(), [&](const std::string& s) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,7 +19,10 @@ namespace sosik {
 class KoreanStemmer {
  public:
   // Loads DIR/ko.aff and DIR/ko.dic. Without them the stemmer still strips particles by rule.
-  explicit KoreanStemmer(const std::string& dictionary_dir = default_dictionary_dir());
+  // `nouns_path`: nouns the dictionary lacks or misreads, one per line (schemas/korean_nouns.txt);
+  // each becomes a noun of its own, with a noun's particles. Throws if it cannot be read.
+  explicit KoreanStemmer(const std::string& dictionary_dir = default_dictionary_dir(),
+                         const std::string& nouns_path = default_nouns_path());
   ~KoreanStemmer();
 
   // Other forms of a normalised Hangul word: distinct, none equal to the word. Thread-safe, cached.
@@ -26,12 +30,19 @@ class KoreanStemmer {
 
   bool has_dictionary() const { return hunspell_ != nullptr; }
   static std::string default_dictionary_dir();  // $SOSIK_HUNSPELL_DIR or /usr/share/hunspell
+  static std::string default_nouns_path();      // $SOSIK_NOUNS or the source tree's schemas/korean_nouns.txt
+  // Tells noun lists apart (empty for none): an index is searched with the list it was written with.
+  const std::string& nouns_fingerprint() const { return nouns_fingerprint_; }
 
  private:
   std::vector<std::string> compute(const std::string& word) const;
   std::vector<std::string> auxiliary_stems(const std::string& word) const;  // with hunspell_mu_ held
 
+  void add_nouns(const std::string& path);
+
   std::unique_ptr<Hunspell> hunspell_;
+  std::string nouns_fingerprint_;
+  std::set<std::string> nouns_;  // the noun list
   mutable std::mutex hunspell_mu_;  // Hunspell is not thread-safe
   // The cache, in shards with a lock each, so threads analysing in parallel (the indexer's)
   // rarely wait for each other: most words are found here, and Hunspell is asked only once.

@@ -58,7 +58,7 @@ ShardedIndexWriter::ShardedIndexWriter(const std::string& dir, std::optional<Sha
 
   const std::string side_path = (fs::path(dir) / kSideIndexName).string();
   side_ = Xapian::WritableDatabase(side_path, Xapian::DB_CREATE_OR_OPEN);
-  check_schema_version(side_, side_path);
+  check_schema_version(side_, side_path, *analyzer_);
   auto written = ShardLayout::parse(side_.get_metadata(std::string(kLayoutKey)));
   if (written && layout && *written != *layout)
     throw std::runtime_error(dir + " was written with layout '" + written->to_string() + "', not '" + layout->to_string() +
@@ -66,7 +66,7 @@ ShardedIndexWriter::ShardedIndexWriter(const std::string& dir, std::optional<Sha
   if (!written && !layout) throw std::runtime_error(dir + " is not a sharded index (no " + side_path + " with a layout)");
   layout_ = written ? *written : *layout;
   side_.set_metadata(std::string(kLayoutKey), layout_.to_string());
-  side_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+  stamp_schema_version(side_, *analyzer_);
 
   if (layout_.by == ShardLayout::By::Hash) {
     for (size_t i = 0; i < layout_.shards; ++i) {
@@ -97,8 +97,8 @@ ShardedIndexWriter::Shard& ShardedIndexWriter::shard(const std::string& name) {
   if (auto it = by_name_.find(name); it != by_name_.end()) return *it->second;
   const std::string path = (fs::path(dir_) / name).string();
   auto s = std::make_unique<Shard>(Shard{name, Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN)});
-  check_schema_version(s->db, path);
-  s->db.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+  check_schema_version(s->db, path, *analyzer_);
+  stamp_schema_version(s->db, *analyzer_);
   Shard* p = s.get();
   // Stub order: by name (shard-00 < shard-01; months in order, then shard-undated).
   auto at = std::lower_bound(shards_.begin(), shards_.end(), name, [](const auto& a, const std::string& n) { return a->name < n; });

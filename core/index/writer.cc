@@ -15,12 +15,21 @@
 
 namespace sosik {
 
-void check_schema_version(const Xapian::Database& db, const std::string& path) {
+void check_schema_version(const Xapian::Database& db, const std::string& path, const Analyzer& analyzer) {
   std::string v = db.get_metadata(std::string(kSchemaVersionKey));
   if (v.empty() && db.get_doccount() == 0) return;
   if (v != kSchemaVersion)
     throw std::runtime_error("index at " + path + " has schema version '" + v + "', this build reads '" +
                              std::string(kSchemaVersion) + "': re-index it");
+  std::string nouns = db.get_metadata(std::string(kNounsKey));
+  if (nouns != analyzer.stemmer().nouns_fingerprint())
+    throw std::runtime_error("index at " + path + " was analysed with another noun list (schemas/korean_nouns.txt, " +
+                             "or $SOSIK_NOUNS): re-index it");
+}
+
+void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer) {
+  db.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+  db.set_metadata(std::string(kNounsKey), analyzer.stemmer().nouns_fingerprint());
 }
 
 bool is_stub(const Xapian::Document& doc) {
@@ -69,8 +78,8 @@ PreparedArticle prepare(Article article, const Analyzer& analyzer) {
 
 IndexWriter::IndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t batch_size, bool sync)
     : path_(path), db_(path, Xapian::DB_CREATE_OR_OPEN | (sync ? 0 : Xapian::DB_NO_SYNC)), analyzer_(std::move(analyzer)), batch_size_(batch_size ? batch_size : 1) {
-  check_schema_version(db_, path);
-  db_.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
+  check_schema_version(db_, path, *analyzer_);
+  stamp_schema_version(db_, *analyzer_);
 }
 
 IndexWriter::~IndexWriter() {

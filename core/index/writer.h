@@ -76,8 +76,11 @@ class IndexWriter {
   VocabularyBatch vocabulary_;
 };
 
-// Checks that `db` was written with this schema version (or is empty); throws otherwise.
-void check_schema_version(const Xapian::Database& db, const std::string& path);
+// Checks that `db` was written with this schema version and the analyser's noun list (or is
+// empty); throws otherwise, saying to re-index.
+void check_schema_version(const Xapian::Database& db, const std::string& path, const Analyzer& analyzer);
+// Records both on a database being written.
+void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer);
 
 // The first document indexed by `term`, if any.
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term);

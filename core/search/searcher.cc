@@ -38,8 +38,8 @@ Searcher::Searcher(std::string path, std::shared_ptr<const Analyzer> analyzer, Q
     : path_(std::move(path)), source_(path_, std::move(shard_options)), analyzer_(analyzer),
       builder_(analyzer, options, std::move(aliases)), cache_(cache_size) {
   Lease db = acquire();  // fail now, with the path, if there is no index
-  check_schema_version(*db, path_);
-  check_schema_version(db.index().side(), path_);
+  check_schema_version(*db, path_, *analyzer_);
+  check_schema_version(db.index().side(), path_, *analyzer_);
 }
 
 Searcher::Lease Searcher::acquire() const {

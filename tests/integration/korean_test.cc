@@ -1,11 +1,13 @@
 // Korean search that other engines do not give, over HTTP against the real searchd: 초성,
 // half-typed syllables, typos measured in jamo, keyboard layout slips, aliases, spacing
 // variants and hanja. Corpus: the seed article plus a few articles written for these cases.
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "search/query.h"
+#include "index/writer.h"
 #include "search/searcher.h"
 #include "support.h"
 
@@ -368,6 +370,80 @@ TEST(KoreanCandidates, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
     if (got.total_is_exact) EXPECT_EQ(got.total, by_words.total) << q << ": an exact total counts the documents with any word";
     else EXPECT_GT(got.total, 0u) << q;
   }
+}
+
+}  // namespace
+}  // namespace sosik::test
+
+namespace sosik::test {
+namespace {
+
+std::set<std::string> stems_of(const Analyzer& a, const std::string& word) {
+  std::set<std::string> out;
+  for (const Token& t : a.analyze(word))
+    if (t.type == TokenType::Stem) out.insert(t.term);
+  return out;
+}
+
+std::string joined(const std::set<std::string>& s) {
+  std::string out;
+  for (const auto& x : s) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
+
+// The noun list (schemas/korean_nouns.txt) makes each name a noun of its own: without it the
+// dictionary reads 바이든 as 바 + 이든 and 기시다 as 길다.
+TEST(KoreanNouns, ListedNounsAreNounsOfTheirOwn) {
+  auto listed = Analyzer::korean();
+  auto unlisted = Analyzer::korean(KoreanStemmer::default_dictionary_dir(), "");
+  EXPECT_FALSE(listed->stemmer().nouns_fingerprint().empty());
+  EXPECT_TRUE(unlisted->stemmer().nouns_fingerprint().empty());
+  struct Case { const char* word; std::set<std::string> stems; const char* misread; };
+  const Case cases[] = {
+      {"바이든", {}, "바"},         {"바이든이", {"바이든"}, ""},  {"기시다", {}, "기"},
+      {"기시다는", {"기시다"}, "길"}, {"문재인", {}, "문재"},      {"화웨이의", {"화웨이"}, ""},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(stems_of(*listed, c.word), c.stems) << c.word << " with the noun list: " << joined(stems_of(*listed, c.word));
+    if (*c.misread)
+      EXPECT_TRUE(stems_of(*unlisted, c.word).count(c.misread))
+          << c.word << " without the list was read as " << c.misread << ": the case no longer tests the list";
+  }
+}
+
+TEST(KoreanNouns, ABadLineIsNamed) {
+  TempDir dir;
+  write_file(dir / "nouns.txt", "# names\n바이든\nJoe Biden\n");
+  try {
+    Analyzer::korean(KoreanStemmer::default_dictionary_dir(), dir / "nouns.txt");
+    FAIL() << "a line with Latin letters and a space was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nouns.txt:3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Analyzer::korean(KoreanStemmer::default_dictionary_dir(), dir / "missing.txt"), std::runtime_error);
+}
+
+// An index analysed with one noun list is not searched with another: the stems would differ.
+TEST(KoreanNouns, AnIndexIsSearchedWithItsNounList) {
+  TempDir dir;
+  write_file(dir / "nouns.txt", "바이든\n");
+  auto mine = Analyzer::korean(KoreanStemmer::default_dictionary_dir(), dir / "nouns.txt");
+  {
+    IndexWriter w(dir / "db", mine);
+    Article a;
+    a.id = "a";
+    a.title = "바이든 대통령";
+    a.body = "바이든이 연설했다.";
+    w.add(a);
+  }
+  EXPECT_NO_THROW(Searcher(dir / "db", mine, QueryOptions{}, nullptr, 0));
+  try {
+    Searcher(dir / "db", Analyzer::korean(), QueryOptions{}, nullptr, 0);
+    FAIL() << "an index written with another noun list was opened";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("noun list"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(IndexWriter(dir / "db", Analyzer::korean()), std::runtime_error) << "writing with another list";
 }
 
 }  // namespace
