@@ -2,18 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
-#include <iterator>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
 
 #include <hunspell.hxx>
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
-#include <cstdio>
-#include <fstream>
-#include <set>
-#include <stdexcept>
 
 #include "hangul.h"
 
@@ -132,7 +131,15 @@ KoreanStemmer::KoreanStemmer(const std::string& dir, const std::string& nouns_pa
 void KoreanStemmer::add_nouns(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read the noun list " + path);
-  std::set<std::string>& nouns = nouns_;
+  // Syllables only: the analyser hands the stemmer normalised Hangul words.
+  auto syllables_only = [](const std::string& w) {
+    for (int32_t i = 0, n = static_cast<int32_t>(w.size()); i < n;) {
+      UChar32 c;
+      U8_NEXT(w.data(), i, n, c);
+      if (c < 0 || !decompose(static_cast<char32_t>(c))) return false;
+    }
+    return true;
+  };
   std::string line;
   for (size_t n = 1; std::getline(in, line); ++n) {
     line = line.substr(0, line.find('#'));
@@ -140,16 +147,15 @@ void KoreanStemmer::add_nouns(const std::string& path) {
     size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos) continue;
     line.erase(0, start);
-    if (line.find_first_of(" \t") != std::string::npos || line.size() % kSyllable != 0 ||
-        !std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-      throw std::runtime_error(path + ":" + std::to_string(n) + ": one Hangul word per line, got '" + line + "'");
-    nouns.insert(line);
+    if (!syllables_only(line))
+      throw std::runtime_error(path + ":" + std::to_string(n) + ": one word of Hangul syllables per line, got '" + line + "'");
+    nouns_.insert(line);
   }
-  // Of the noun list's words, in order: what an index records to be searched with the same list.
-  uint64_t hash = 1469598103934665603ull;  // FNV-1a
-  for (const auto& w : nouns)
+  // The list's fingerprint (FNV-1a over its sorted words), which an index records (kNounsKey).
+  uint64_t hash = 1469598103934665603ull;
+  for (const auto& w : nouns_)
     for (char c : w + "\n") hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  if (!nouns.empty()) {
+  if (!nouns_.empty()) {
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
     nouns_fingerprint_ = hex;
@@ -166,7 +172,7 @@ void KoreanStemmer::add_nouns(const std::string& path) {
     return out;
   };
   const std::string model = jamo("사람");
-  for (const auto& w : nouns) hunspell_->add_with_affix(jamo(w), model);
+  for (const auto& w : nouns_) hunspell_->add_with_affix(jamo(w), model);
 }
 
 KoreanStemmer::~KoreanStemmer() = default;
@@ -208,6 +214,7 @@ std::vector<std::string> KoreanStemmer::auxiliary_stems(const std::string& word)
 
 std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> out;
+  if (nouns_.count(word)) return out;  // a listed noun is a stem of its own
   auto add = [&](std::string s) {
     if (!s.empty() && s != word && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   };
@@ -231,8 +238,8 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       dict.push_back(std::move(s));
     }
   }
-  // A listed noun is that noun, whatever else the dictionary reads in it (기시다는 is not 길다).
-  if (nouns_.count(word)) return out;
+  // A listed noun with a particle is that noun, whatever else the dictionary reads in it
+  // (기시다는 is not 길다).
   for (const auto& s : dict)
     if (nouns_.count(s)) {
       add(s);
