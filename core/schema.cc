@@ -1,5 +1,6 @@
 #include "schema.h"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -9,6 +10,11 @@ const FieldSpec& field(std::string_view name) {
   for (const auto& f : kFields)
     if (f.name == name) return f;
   throw std::out_of_range("sosik schema has no field '" + std::string(name) + "'");
+}
+
+std::string schemas_file(const char* env, std::string_view name) {
+  if (const char* value = std::getenv(env)) return value;
+  return std::string(SOSIK_SCHEMAS_DIR) + "/" + std::string(name);
 }
 
 }  // namespace sosik

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <xapian.h>
@@ -87,5 +88,9 @@ inline constexpr unsigned kLeadWeight = 2;
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
 
 const FieldSpec& field(std::string_view name);  // throws std::out_of_range for unknown names
+
+// A configuration file of schemas/ (aliases.json, korean_nouns.txt): the path in the environment
+// variable `env` when set, else the source tree's schemas/`name`.
+std::string schemas_file(const char* env, std::string_view name);
 
 }  // namespace sosik

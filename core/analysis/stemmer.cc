@@ -14,6 +14,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include "../schema.h"
 #include "hangul.h"
 
 namespace sosik {
@@ -110,15 +111,7 @@ std::string KoreanStemmer::default_dictionary_dir() {
   return env && *env ? env : "/usr/share/hunspell";
 }
 
-std::string KoreanStemmer::default_nouns_path() {
-  const char* env = std::getenv("SOSIK_NOUNS");
-  if (env) return env;
-#ifdef SOSIK_SCHEMAS_DIR
-  return std::string(SOSIK_SCHEMAS_DIR) + "/korean_nouns.txt";
-#else
-  return {};
-#endif
-}
+std::string KoreanStemmer::default_nouns_path() { return schemas_file("SOSIK_NOUNS", "korean_nouns.txt"); }
 
 KoreanStemmer::KoreanStemmer(const std::string& dir, const std::string& nouns_path) {
   std::filesystem::path aff = std::filesystem::path(dir) / "ko.aff";

@@ -8,17 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../schema.h"
+
 namespace sosik {
 
-std::string AliasTable::default_path() {
-  const char* env = std::getenv("SOSIK_ALIASES");
-  if (env) return env;
-#ifdef SOSIK_SCHEMAS_DIR
-  return std::string(SOSIK_SCHEMAS_DIR) + "/aliases.json";
-#else
-  return {};
-#endif
-}
+std::string AliasTable::default_path() { return schemas_file("SOSIK_ALIASES", "aliases.json"); }
 
 AliasTable::AliasTable(std::string path, std::shared_ptr<const Analyzer> analyzer)
     : path_(std::move(path)), analyzer_(std::move(analyzer)), groups_(std::make_shared<Groups>()) {
