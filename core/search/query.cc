@@ -77,6 +77,10 @@ std::vector<Clause> split_clauses(std::string_view q) {
 struct WordForms {
   std::vector<std::string> forms;  // Word + Stem terms (distinct), the Word first
   std::vector<std::string> parts;  // Part terms of a mixed word, in order
+  // The same, each by its shortest stem where it has one (엣지 of S7엣지의), as the index holds
+  // it at the part's position: the parts' phrase then finds the word with any ending, and
+  // written apart (S7 엣지가).
+  std::vector<std::string> part_stems;
   std::string longest_hangul;      // the form whose bigrams back the word up
   uint32_t index = 0;              // the word's index in the token stream
   bool interrogative = false;      // 무엇, 누구, 언제, … : asks, does not describe
@@ -112,18 +116,25 @@ bool is_counted_number(const std::vector<std::string>& parts) {
 std::vector<WordForms> group_words(const Tokens& tokens) {
   std::map<uint32_t, WordForms> by_word;
   std::map<uint32_t, const Token*> word_tokens;  // each word's Word token
+  std::map<uint32_t, const Token*> part_tokens;  // each word's latest Part token
   for (const Token& t : tokens) {
     if (t.type == TokenType::Bigram) continue;
     WordForms& w = by_word[t.word];
     if (t.type == TokenType::Part) {
       w.parts.push_back(t.term);
+      w.part_stems.push_back(t.term);
+      part_tokens[t.word] = &t;
       continue;
     }
     if (t.type == TokenType::Word) word_tokens[t.word] = &t;
     // A form of one part of a mixed word (일 of 20일에, 전자 of LG전자는) is no form of the word:
     // the word would match every article with 일. The parts' phrase uses it in the index.
-    if (auto s = word_tokens.find(t.word); t.type == TokenType::Stem && s != word_tokens.end() && !is_whole_word_form(*s->second, t))
+    if (auto s = word_tokens.find(t.word); t.type == TokenType::Stem && s != word_tokens.end() && !is_whole_word_form(*s->second, t)) {
+      auto p = part_tokens.find(t.word);
+      if (p != part_tokens.end() && p->second->start == t.start && p->second->end == t.end && t.term.size() < w.part_stems.back().size())
+        w.part_stems.back() = t.term;
       continue;
+    }
     if (std::find(w.forms.begin(), w.forms.end(), t.term) == w.forms.end()) w.forms.push_back(t.term);
   }
   std::vector<WordForms> out;
@@ -248,7 +259,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     // question scores its phrases over its candidates only, and there the phrase's weight
     // ranks better (KorQuAD MRR .9658 with it, .9637 without).
     if (w.parts.size() > 1 && (!pq.strict || !is_counted_number(w.parts))) {
-      alts.push_back(terms_query(Q::OP_PHRASE, w.parts, prefix, w.parts.size()));
+      alts.push_back(terms_query(Q::OP_PHRASE, w.part_stems, prefix, w.part_stems.size()));
       pq.positional = true;
     }
     double bigram_weight = pq.strict ? options_.bigram_weight : options_.loose_bigram_weight;

@@ -42,6 +42,7 @@ class Korean : public ::testing::Test {
                json({{"id", "hangul"}, {"title", "미국 대선 토론회"}, {"body", "미국 대선 후보들이 토론회를 열었다."}}).dump() + "\n" +
                json({{"id", "nvidia"}, {"title", "NVIDIA 실적 발표"}, {"body", "NVIDIA가 분기 실적을 발표했다."}}).dump() + "\n" +
                json({{"id", "spaced"}, {"title", "데이터 센터 전력 문제"}, {"body", "데이터 센터가 전력을 많이 쓴다."}}).dump() + "\n" +
+               json({{"id", "galaxy"}, {"title", "삼성 새 휴대전화"}, {"body", "갤럭시 S7 엣지가 나왔다. 카메라가 좋아졌다."}}).dump() + "\n" +
                json({{"id", "together"}, {"title", "만주사변과 일본"}, {"body", together_body()}}).dump() + "\n" +
                json({{"id", "scattered"}, {"title", "만주사변과 일본"}, {"body", scattered_body()}}).dump() + "\n" +
                // Two paragraphs on one bridge: only the second says when it was built.
@@ -139,7 +140,8 @@ TEST_F(Korean, AliasesFindEachOtherBelowExactMatches) {
 
 TEST_F(Korean, SpacingVariants) {
   struct Case { const char* q; const char* id; };
-  const Case cases[] = {{"마이크로 소프트", kSeed}, {"데이터센터", "spaced"}, {"\"데이터센터\"", "spaced"}};
+  const Case cases[] = {{"마이크로 소프트", kSeed}, {"데이터센터", "spaced"}, {"\"데이터센터\"", "spaced"},
+                        {"S7엣지의 카메라", "galaxy"}};  // a mixed word written apart, another particle
   for (const auto& c : cases) EXPECT_TRUE(has(ids(search(c.q)), c.id)) << "'" << c.q << "' should find " << c.id;
   // The seed's linked headline '…타사 데이터센터 확보 나선다' is found written with a space.
   bool found = false;

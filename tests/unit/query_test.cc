@@ -198,14 +198,39 @@ TEST(QueryBuilder, AMixedWordIsNotItsPartsForms) {
   struct Case { const char* q; std::vector<const char*> has, lacks; };
   const Case cases[] = {
       {"20일에", {"20일에", "20일"}, {"일", "XB일에"}},
-      {"LG전자는", {"lg전자는", "lg전자", "lg", "전자는"}, {"전자", "XB전자"}},
-      {"2016년에 데뷔한 가수는 누구인가?", {"2016년에", "2016년"}, {"년"}},
+      {"LG전자는", {"lg전자는", "lg전자", "lg"}, {"전자는", "XB전자"}},  // 전자 only in the parts' phrase, below
+      {"2016년에 데뷔한 가수는 누구인가?", {"2016년에", "2016년"}, {"년에"}},  // 년: the phrase's
   };
+  // A document with only the parts' forms (일, 전자, 년) is no match: they are in the phrase only.
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document parts_only;
+  for (const char* t : {"일", "전자", "년"}) parts_only.add_posting(t, 1);
+  db.add_document(parts_only);
   for (const auto& c : cases) {
     ParsedQuery pq = builder.build(c.q);
     std::set<std::string> terms(pq.query.get_unique_terms_begin(), pq.query.get_unique_terms_end());
     for (const char* t : c.has) EXPECT_TRUE(terms.count(t)) << c.q << " should have " << t << ": " << pq.query.get_description();
     for (const char* t : c.lacks) EXPECT_FALSE(terms.count(t)) << c.q << " should lack " << t << " (group_words): " << pq.query.get_description();
+    Xapian::Enquire enquire(db);
+    enquire.set_query(pq.query);
+    EXPECT_EQ(enquire.get_mset(0, 10).size(), 0u) << c.q << " matched a part's form alone (group_words): " << pq.query.get_description();
+  }
+}
+
+// The phrase of a mixed word's parts holds each part by its stem, as the index does at the
+// part's position: S7엣지의 finds S7엣지, S7엣지가 and S7 엣지.
+TEST(QueryBuilder, AMixedWordsPartsAreMatchedByTheirStems) {
+  QueryBuilder builder(Analyzer::korean());
+  struct Case { const char* q; const char* phrase; };
+  const Case cases[] = {
+      {"S7엣지의 카메라", "(s PHRASE 3 7 PHRASE 3 엣지)"},
+      {"LG전자는 삼성", "(lg PHRASE 2 전자)"},
+      {"오픈AI의 챗GPT", "(오픈 PHRASE 2 ai)"},  // 오픈AI의: the particle is no part
+      {"챗GPT를 쓴다", "(챗 PHRASE 2 gpt)"},
+  };
+  for (const auto& c : cases) {
+    std::string d = builder.build(c.q).query.get_description();
+    EXPECT_NE(d.find(c.phrase), std::string::npos) << c.q << ": WordForms::part_stems in group_words: " << d;
   }
 }
 
