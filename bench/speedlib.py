@@ -204,8 +204,37 @@ def index_dir(args, system):
     return args.work_dir / f"index-{args.size}-s{args.seed}" / system
 
 
+def sosik_schema(args):
+    """What an index the indexer writes now records of its analysis (indexer --print-schema):
+    searchd refuses an index that records anything else, so such an index is rebuilt."""
+    if not hasattr(args, "_sosik_schema"):
+        r = subprocess.run([need_binary(args, "indexer"), "--print-schema"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Failure(f"indexer --print-schema: exit {r.returncode}: {r.stderr[-500:]}")
+        args._sosik_schema = json.loads(r.stdout)
+    return args._sosik_schema
+
+
+def marker_is_current(args, marker, system="sosik"):
+    """True when `marker` (written when an index was complete) is there and, for sosik, names
+    the schema this build writes."""
+    if not marker.exists():
+        return False
+    if system != "sosik":
+        return True
+    try:
+        written = json.loads(marker.read_text()).get("schema")
+    except (ValueError, AttributeError):
+        written = None
+    if written != sosik_schema(args):
+        log(f"{marker.parent / marker.stem} was written with schema {written}, this build writes "
+            f"{sosik_schema(args)}: rebuilding it")
+        return False
+    return True
+
+
 def index_ready(args, system):
-    return (index_dir(args, system).parent / f"{system}.complete").exists()
+    return marker_is_current(args, index_dir(args, system).parent / f"{system}.complete", system)
 
 
 def build_index(args, system, jsonl):
@@ -252,7 +281,7 @@ def build_index(args, system, jsonl):
         except (ValueError, IndexError):
             pass
     used, apparent = disk_usage(db)
-    marker.write_text(json.dumps({"corpus": str(jsonl)}) + "\n")
+    marker.write_text(json.dumps({"corpus": str(jsonl), "schema": sosik_schema(args) if system == "sosik" else None}) + "\n")
     return {"seconds": wall, "peak_rss_bytes": rss, "cpu_seconds": cpu, "index_bytes": used,
             "index_apparent_bytes": apparent, "summary": extra, "db": str(db)}
 

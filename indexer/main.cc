@@ -21,6 +21,7 @@
 #include "index/sharded_writer.h"
 #include "index/writer.h"
 #include "ordered_pool.h"
+#include "schema.h"
 
 namespace fs = std::filesystem;
 using namespace sosik;
@@ -42,7 +43,10 @@ void usage(std::ostream& out) {
          "              file DIR/sosik.stub; --shard-by month: one shard per publication month.\n"
          "              A sharded DIR keeps its layout: later runs need neither option\n"
          "  --compact   at the end, rewrite the index compactly (about half the size, faster\n"
-         "              searches; worth it after a bulk load; one database, not shards)\n";
+         "              searches; worth it after a bulk load; one database, not shards)\n"
+         "  --print-schema   print what an index written now records of its analysis, as JSON\n"
+         "              (schema_version, korean_nouns), and exit: an index that records other\n"
+         "              values must be re-indexed\n";
 }
 
 size_t document_count(IndexWriter& w) { return w.database().get_doccount(); }
@@ -141,6 +145,11 @@ int main(int argc, char** argv) {
       deletes.push_back(value("--delete"));
     } else if (arg == "-h" || arg == "--help") {
       usage(std::cout);
+      return 0;
+    } else if (arg == "--print-schema") {
+      auto analyzer = Analyzer::korean();
+      std::cout << nlohmann::json{{"schema_version", kSchemaVersion}, {"korean_nouns", analyzer->stemmer().nouns_fingerprint()}}.dump()
+                << "\n";
       return 0;
     } else if (!arg.empty() && arg[0] == '-') {
       std::cerr << "indexer: unknown option '" << arg << "'\n";

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "schema.h"
 #include "search/query.h"
 #include "index/writer.h"
 #include "search/searcher.h"
@@ -446,6 +447,20 @@ TEST(KoreanNouns, AnIndexIsSearchedWithItsNounList) {
     EXPECT_NE(std::string(e.what()).find("noun list"), std::string::npos) << e.what();
   }
   EXPECT_THROW(IndexWriter(dir / "db", Analyzer::korean()), std::runtime_error) << "writing with another list";
+}
+
+// indexer --print-schema says what an index it writes records, so tools that keep an index
+// (bench/) know when it is stale: the same values, read back from a written index.
+TEST(KoreanNouns, TheIndexerPrintsWhatAnIndexRecords) {
+  TempDir dir;
+  CommandResult printed = run_command({SOSIK_INDEXER, "--print-schema"});
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  json schema = json::parse(printed.out);
+  ASSERT_EQ(run_indexer(dir / "db", {source_path("corpus")}).exit_code, 0);
+  Xapian::Database db(dir / "db");
+  EXPECT_EQ(schema.value("schema_version", ""), db.get_metadata(std::string(kSchemaVersionKey))) << printed.out;
+  EXPECT_EQ(schema.value("korean_nouns", ""), db.get_metadata(std::string(kNounsKey))) << printed.out;
+  EXPECT_FALSE(schema.value("korean_nouns", "").empty()) << printed.out;
 }
 
 }  // namespace
