@@ -73,14 +73,17 @@ json parse_stored(std::string_view data) {
   return to_nlohmann(root);
 }
 
-std::string stored_body(std::string_view data) {
-  std::string_view body;
+StoredText stored_text(std::string_view data) {
+  StoredText out;
   try {
-    if (parse_dom(data)["body"].get(body)) return {};  // none, or not a string
+    auto doc = parse_dom(data);
+    std::string_view v;
+    if (!doc["title"].get(v)) out.title = v;  // none, or not a string: empty
+    if (!doc["body"].get(v)) out.body = v;
   } catch (const std::runtime_error&) {
-    return {};  // not JSON: no body to re-rank by
+    // not JSON: no text to re-rank by
   }
-  return std::string(body);
+  return out;
 }
 
 namespace {

@@ -38,9 +38,12 @@ nlohmann::json to_json(const Article& a);
 // which was a fifth of a keyword query's time with ten hits. Throws std::runtime_error when
 // `data` is not a JSON object.
 nlohmann::json parse_stored(std::string_view data);
-// Its body alone, without building the rest: questions re-rank twice as many hits as a page
-// holds, and below the page only the body is needed. Empty when there is none.
-std::string stored_body(std::string_view data);
+// Its title and body alone, without building the rest: questions re-rank more hits than a
+// page holds, and below the page only these are needed. Empty when there is none.
+struct StoredText {
+  std::string title, body;
+};
+StoredText stored_text(std::string_view data);
 
 // An expected failure (bad input) is a value, not an exception: callers report it and go on.
 struct ParseError {

@@ -88,14 +88,24 @@ bool is_date(std::string_view text, size_t at) {
 
 }  // namespace
 
-PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach) {
+PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach,
+                                 std::string_view title) {
   PassageEvidence e;
   if (q.empty()) return e;
+  // Words of the title are counted once, in every window: one more occurrence each, never
+  // taken out.
+  std::vector<unsigned> count(q.idf.size(), 0);
+  double in_title = 0;
+  if (!title.empty())
+    for (const auto& [word, k] : find_hits(title, q).hits)
+      if (count[k]++ == 0) in_title += q.idf[k];
   const Hits h = find_hits(text, q);
   const auto& hits = h.hits;
-  if (hits.empty()) return e;
-  std::vector<unsigned> count(q.idf.size(), 0);
-  double in_window = 0, best = 0;
+  if (hits.empty()) {
+    e.coverage = in_title / q.total;
+    return e;
+  }
+  double in_window = in_title, best = in_title;
   size_t lo = 0;
   for (size_t hi = 0; hi < hits.size(); ++hi) {
     if (count[hits[hi].second]++ == 0) in_window += q.idf[hits[hi].second];

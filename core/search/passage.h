@@ -36,8 +36,11 @@ struct PassageEvidence {
   double near_date = 0;
 };
 
-// Both from one search of `text`; near_date only when date_reach > 0.
-PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach = 0);
+// Both from one search of `text`; near_date only when date_reach > 0. For coverage, a query word
+// in `title` counts as in every stretch: a headline names what each of its article's passages is
+// about (반기문 in the title, 충주중학교를 졸업하였고 in the body).
+PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, size_t window, size_t date_reach = 0,
+                                 std::string_view title = {});
 
 inline double passage_coverage(std::string_view text, const PassageQuery& q, size_t window) {
   return passage_evidence(text, q, window).coverage;

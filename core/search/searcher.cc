@@ -444,11 +444,15 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     PassageQuery passage = passage_query(db, pq.heads);
     size_t depth = std::min<size_t>(ranked.size(), opt.rerank_depth);
     for (size_t i = 0; i < depth && !passage.empty(); ++i) {
-      // Hits on the page are read whole anyway; below it, only the body is needed.
-      bool on_page = i >= req.offset && i < req.offset + req.limit;
-      std::string body = on_page ? read_article(ranked[i]).value("body", "")
-                                 : stored_body((*ranked[i].mset)[ranked[i].index].get_document().get_data());
-      PassageEvidence e = passage_evidence(body, passage, opt.passage_window, pq.asks_when ? opt.date_reach : 0);
+      // Hits on the page are read whole anyway; below it, only the title and body are needed.
+      StoredText text;
+      if (i >= req.offset && i < req.offset + req.limit) {
+        const nlohmann::json& a = read_article(ranked[i]);
+        text = {a.value("title", ""), a.value("body", "")};
+      } else {
+        text = stored_text((*ranked[i].mset)[ranked[i].index].get_document().get_data());
+      }
+      PassageEvidence e = passage_evidence(text.body, passage, opt.passage_window, pq.asks_when ? opt.date_reach : 0, text.title);
       ranked[i].score *= (1 + opt.passage_weight * e.coverage) * (1 + opt.date_weight * e.near_date);
     }
     std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),

@@ -47,6 +47,24 @@ TEST(Passage, RareWordsCountMore) {
   EXPECT_DOUBLE_EQ(passage_coverage("무엇이든", words({}), 10), 0.0);
 }
 
+// A title's words count as in every stretch of the body, once each: the title names the subject.
+TEST(Passage, TitleWordsAreInEveryStretch) {
+  PassageQuery q = words({"반기문", "졸업", "중학교"});
+  struct Case { const char* title; const char* body; size_t window; double coverage; };
+  const Case cases[] = {
+      {"반기문", "충주중학교를 졸업하였고", 10, 1.0},
+      {"", "충주중학교를 졸업하였고", 10, 2.0 / 3},
+      {"반기문", "아무 관계 없는 글.", 10, 1.0 / 3},           // the title alone
+      {"반기문", "", 10, 1.0 / 3},
+      {"반기문의 중학교", "졸업 가 나 다 라 마 바 사 중학교", 3, 1.0},  // title words need no window
+      {"반기문", "반기문은 가 나 다 라 마 졸업 중학교", 3, 1.0},  // counted once, never taken out
+      {"다른 제목", "졸업 가 나 다 라 마 바 사 중학교", 3, 1.0 / 3},
+  };
+  for (const auto& c : cases)
+    EXPECT_DOUBLE_EQ(passage_evidence(c.body, q, c.window, 0, c.title).coverage, c.coverage)
+        << "title: " << c.title << ", body: " << c.body << ", window " << c.window << " (passage_evidence)";
+}
+
 TEST(Passage, WordsNearADate) {
   PassageQuery q = words({"한남대교", "준공"});
   struct Case { const char* text; size_t reach; double near_date; };

@@ -87,24 +87,28 @@ TEST(Schema, Iso8601Dates) {
   for (const auto& c : cases) EXPECT_EQ(parse_iso8601(c.in), c.unix) << "parse_iso8601(\"" << c.in << "\")";
 }
 
-// A document's data is to_json(article).dump(); stored_body reads its body without the rest.
-TEST(StoredBody, ReadsTheBodyOfAStoredArticleAndNothingElse) {
+// A document's data is to_json(article).dump(); stored_text reads its title and body without the rest.
+TEST(StoredText, ReadsTheTitleAndBodyOfAStoredArticleAndNothingElse) {
   Article a;
   a.id = "a-1";
   a.title = "제목 \"따옴표\"";
   a.body = "첫 문단.\n둘째 문단 \"인용\" \\ 끝 ✓";
   a.related = {{"관련 기사", "https://example.com/r"}};
   a.published_at = "2024-11-01T09:00:00+09:00";
-  struct Case { std::string data; std::string body; const char* what; };
+  struct Case { std::string data; std::string title, body; const char* what; };
   const Case cases[] = {
-      {to_json(a).dump(), a.body, "an article as the indexer stores it"},
-      {R"({"body":"","id":"x"})", "", "an empty body"},
-      {R"({"id":"x","related":[{"body":"not this","title":"t"}],"title":"t"})", "", "no top-level body: a nested one is not it"},
-      {R"({"body":7,"id":"x"})", "", "a body that is not a string"},
-      {R"({"body":"cut)", "", "truncated data"},
-      {"not json", "", "not JSON"},
+      {to_json(a).dump(), a.title, a.body, "an article as the indexer stores it"},
+      {R"({"body":"","id":"x"})", "", "", "an empty body, no title"},
+      {R"({"id":"x","related":[{"body":"not this","title":"t"}],"title":"t"})", "t", "", "no top-level body: a nested one is not it"},
+      {R"({"body":7,"id":"x","title":["t"]})", "", "", "a body and a title that are not strings"},
+      {R"({"body":"cut)", "", "", "truncated data"},
+      {"not json", "", "", "not JSON"},
   };
-  for (const auto& c : cases) EXPECT_EQ(stored_body(c.data), c.body) << c.what << ": " << c.data;
+  for (const auto& c : cases) {
+    StoredText t = stored_text(c.data);
+    EXPECT_EQ(t.title, c.title) << c.what << ": " << c.data;
+    EXPECT_EQ(t.body, c.body) << c.what << ": " << c.data;
+  }
 }
 
 // parse_stored (simdjson) reads back exactly what nlohmann::json wrote; bad data is an error.
