@@ -21,7 +21,6 @@
 #include "index/sharded_writer.h"
 #include "index/writer.h"
 #include "ordered_pool.h"
-#include "schema.h"
 
 namespace fs = std::filesystem;
 using namespace sosik;
@@ -44,9 +43,9 @@ void usage(std::ostream& out) {
          "              A sharded DIR keeps its layout: later runs need neither option\n"
          "  --compact   at the end, rewrite the index compactly (about half the size, faster\n"
          "              searches; worth it after a bulk load; one database, not shards)\n"
-         "  --print-schema   print what an index written now records of its analysis, as JSON\n"
-         "              (schema_version, korean_nouns), and exit: an index that records other\n"
-         "              values must be re-indexed\n";
+         "  --print-schema   print what an index written now records of its analysis (its\n"
+         "              metadata: schema version, noun list) as JSON, and exit: an index that\n"
+         "              records other values must be re-indexed\n";
 }
 
 size_t document_count(IndexWriter& w) { return w.database().get_doccount(); }
@@ -147,9 +146,9 @@ int main(int argc, char** argv) {
       usage(std::cout);
       return 0;
     } else if (arg == "--print-schema") {
-      auto analyzer = Analyzer::korean();
-      std::cout << nlohmann::json{{"schema_version", kSchemaVersion}, {"korean_nouns", analyzer->stemmer().nouns_fingerprint()}}.dump()
-                << "\n";
+      nlohmann::json stamp = nlohmann::json::object();
+      for (auto& [key, value] : schema_stamp(*Analyzer::korean())) stamp[key] = value;
+      std::cout << stamp.dump() << "\n";
       return 0;
     } else if (!arg.empty() && arg[0] == '-') {
       std::cerr << "indexer: unknown option '" << arg << "'\n";

@@ -27,9 +27,13 @@ void check_schema_version(const Xapian::Database& db, const std::string& path, c
                              "or $SOSIK_NOUNS): re-index it");
 }
 
+std::vector<std::pair<std::string, std::string>> schema_stamp(const Analyzer& analyzer) {
+  return {{std::string(kSchemaVersionKey), std::string(kSchemaVersion)},
+          {std::string(kNounsKey), analyzer.stemmer().nouns_fingerprint()}};
+}
+
 void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer) {
-  db.set_metadata(std::string(kSchemaVersionKey), std::string(kSchemaVersion));
-  db.set_metadata(std::string(kNounsKey), analyzer.stemmer().nouns_fingerprint());
+  for (const auto& [key, value] : schema_stamp(analyzer)) db.set_metadata(key, value);
 }
 
 bool is_stub(const Xapian::Document& doc) {

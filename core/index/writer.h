@@ -79,7 +79,10 @@ class IndexWriter {
 // Checks that `db` was written with this schema version and the analyser's noun list (or is
 // empty); throws otherwise, saying to re-index.
 void check_schema_version(const Xapian::Database& db, const std::string& path, const Analyzer& analyzer);
-// Records both on a database being written.
+// What an index written now records of its analysis, as metadata key → value: the schema
+// version and the analyser's noun list (indexer --print-schema prints it).
+std::vector<std::pair<std::string, std::string>> schema_stamp(const Analyzer& analyzer);
+// Records schema_stamp on a database being written.
 void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer);
 
 // The first document indexed by `term`, if any.

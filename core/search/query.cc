@@ -116,22 +116,22 @@ bool is_counted_number(const std::vector<std::string>& parts) {
 std::vector<WordForms> group_words(const Tokens& tokens) {
   std::map<uint32_t, WordForms> by_word;
   std::map<uint32_t, const Token*> word_tokens;  // each word's Word token
-  std::map<uint32_t, const Token*> part_tokens;  // each word's latest Part token
+  const Token* last_part = nullptr;  // a part's stems follow it
   for (const Token& t : tokens) {
     if (t.type == TokenType::Bigram) continue;
     WordForms& w = by_word[t.word];
     if (t.type == TokenType::Part) {
       w.parts.push_back(t.term);
       w.part_stems.push_back(t.term);
-      part_tokens[t.word] = &t;
+      last_part = &t;
       continue;
     }
     if (t.type == TokenType::Word) word_tokens[t.word] = &t;
     // A form of one part of a mixed word (일 of 20일에, 전자 of LG전자는) is no form of the word:
     // the word would match every article with 일. The parts' phrase uses it in the index.
     if (auto s = word_tokens.find(t.word); t.type == TokenType::Stem && s != word_tokens.end() && !is_whole_word_form(*s->second, t)) {
-      auto p = part_tokens.find(t.word);
-      if (p != part_tokens.end() && p->second->start == t.start && p->second->end == t.end && t.term.size() < w.part_stems.back().size())
+      if (last_part && last_part->word == t.word && last_part->start == t.start && last_part->end == t.end &&
+          t.term.size() < w.part_stems.back().size())
         w.part_stems.back() = t.term;
       continue;
     }
