@@ -35,6 +35,7 @@ namespace {
 // that holds a query word, in text order.
 struct Hits {
   std::vector<size_t> starts;
+  std::vector<uint32_t> sentence;  // per word: which sentence of the text it is in
   std::vector<std::pair<size_t, size_t>> hits;
 };
 
@@ -46,16 +47,26 @@ Hits find_hits(std::string_view text, const PassageQuery& q) {
   });
   const std::string lowered_text = has_letters ? ascii_lower(text) : std::string();
   const std::string_view lowered = has_letters ? std::string_view(lowered_text) : text;
-  // Where each word (a run of letters and digits) starts.
-  bool in_word = false;
+  // Where each word (a run of letters and digits) starts, and in which sentence. A sentence
+  // ends at a line break, or at '.', '?' or '!' written after a syllable and before a space
+  // (했다. 이다? ; not 0.6%, J. R. R. or 《M.A.S.H》).
+  bool in_word = false, after_syllable = false, ended = false;
+  uint32_t sentence = 0;
   int32_t i = 0, n = static_cast<int32_t>(text.size());
   while (i < n) {
     int32_t at = i;
     UChar32 c;
     U8_NEXT(text.data(), i, n, c);
+    const bool syllable = is_hangul_syllable(static_cast<char32_t>(c));
     bool alnum = c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
-                          : is_hangul_syllable(static_cast<char32_t>(c)) || u_isalnum(c);  // syllables first: cheap
-    if (alnum && !in_word) h.starts.push_back(static_cast<size_t>(at));
+                          : syllable || u_isalnum(c);  // syllables first: cheap
+    if (c == '\n' || (ended && (c == ' ' || c == '\t' || c == '\r'))) ++sentence;
+    ended = after_syllable && (c == '.' || c == '?' || c == '!');
+    after_syllable = syllable;
+    if (alnum && !in_word) {
+      h.starts.push_back(static_cast<size_t>(at));
+      h.sentence.push_back(sentence);
+    }
     in_word = alnum;
   }
   // One search of the whole text per query word, Boyer-Moore-Horspool (std::string::find looks
@@ -95,14 +106,18 @@ PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, s
   // Words of the title are counted once, in every window: one more occurrence each, never
   // taken out.
   std::vector<unsigned> count(q.idf.size(), 0);
+  std::vector<bool> titled(q.idf.size(), false);
   double in_title = 0;
   if (!title.empty())
     for (const auto& [word, k] : find_hits(title, q).hits)
-      if (count[k]++ == 0) in_title += q.idf[k];
+      if (count[k]++ == 0) {
+        in_title += q.idf[k];
+        titled[k] = true;
+      }
   const Hits h = find_hits(text, q);
   const auto& hits = h.hits;
   if (hits.empty()) {
-    e.coverage = in_title / q.total;
+    e.coverage = e.sentence = in_title / q.total;
     return e;
   }
   double in_window = in_title, best = in_title;
@@ -114,6 +129,19 @@ PassageEvidence passage_evidence(std::string_view text, const PassageQuery& q, s
     best = std::max(best, in_window);
   }
   e.coverage = best / q.total;
+  // The same over each sentence, title words again in every one.
+  best = in_title;
+  std::vector<uint32_t> counted_in(q.idf.size(), UINT32_MAX);  // the sentence a word was last counted for
+  double in_sentence = 0;
+  for (size_t k = 0; k < hits.size(); ++k) {
+    const uint32_t s = h.sentence[hits[k].first];
+    if (k == 0 || s != h.sentence[hits[k - 1].first]) in_sentence = in_title;
+    const size_t word = hits[k].second;
+    if (counted_in[word] != s && !titled[word]) in_sentence += q.idf[word];
+    counted_in[word] = s;
+    best = std::max(best, in_sentence);
+  }
+  e.sentence = best / q.total;
   if (date_reach == 0) return e;
   best = 0;
   std::vector<size_t> seen(q.idf.size(), SIZE_MAX);  // the date a query word was last counted for

@@ -548,6 +548,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "proximity_window") o.proximity_window = static_cast<Xapian::termcount>(x);
   else if (name == "passage_weight") o.passage_weight = x;
   else if (name == "passage_window") o.passage_window = static_cast<size_t>(x);
+  else if (name == "sentence_weight") o.sentence_weight = x;
   else if (name == "date_weight") o.date_weight = x;
   else if (name == "date_reach") o.date_reach = static_cast<size_t>(x);
   else if (name == "rerank_depth") o.rerank_depth = static_cast<Xapian::doccount>(x);

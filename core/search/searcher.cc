@@ -453,7 +453,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
         text = stored_text((*ranked[i].mset)[ranked[i].index].get_document().get_data());
       }
       PassageEvidence e = passage_evidence(text.body, passage, opt.passage_window, pq.asks_when ? opt.date_reach : 0, text.title);
-      ranked[i].score *= (1 + opt.passage_weight * e.coverage) * (1 + opt.date_weight * e.near_date);
+      ranked[i].score *= (1 + opt.passage_weight * e.coverage) * (1 + opt.sentence_weight * e.sentence) *
+                         (1 + opt.date_weight * e.near_date);
     }
     std::stable_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(depth),
                      [](const auto& a, const auto& b) { return a.score > b.score; });

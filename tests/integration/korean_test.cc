@@ -46,6 +46,12 @@ class Korean : public ::testing::Test {
                json({{"id", "galaxy"}, {"title", "삼성 새 휴대전화"}, {"body", "갤럭시 S7 엣지가 나왔다. 카메라가 좋아졌다."}}).dump() + "\n" +
                json({{"id", "together"}, {"title", "만주사변과 일본"}, {"body", together_body()}}).dump() + "\n" +
                json({{"id", "scattered"}, {"title", "만주사변과 일본"}, {"body", scattered_body()}}).dump() + "\n" +
+               // All of a question's words near each other in both, in one sentence only in
+               // the second: "stadium-split" has them more often.
+               json({{"id", "stadium-split"}, {"title", "밴드 이야기"},
+                     {"body", filler(3) + "밴드는 카디프에 갔다. 밀레니엄 스타디움 공연이었다. 카디프 공연. " + filler(3)}}).dump() + "\n" +
+               json({{"id", "stadium-one"}, {"title", "밴드 이야기"},
+                     {"body", filler(3) + "밴드는 카디프 밀레니엄 스타디움에서 공연했다. " + filler(3)}}).dump() + "\n" +
                // Two paragraphs on one bridge: only the second says when it was built.
                json({{"id", "bridge-undated"}, {"title", "한남대교"},
                      {"body", filler(2) + "한남대교 준공 뒤 강남 개발이 시작되었다. 한남대교는 준공 당시 제3한강교로 불렸다. " + filler(2)}}).dump() + "\n" +
@@ -241,6 +247,15 @@ TEST_F(Korean, QuestionsRankTheSentenceThatHoldsTheirWords) {
 
 namespace sosik::test {
 namespace {
+
+TEST_F(Korean, AQuestionRanksTheTextThatHasItsWordsInOneSentence) {
+  auto keywords = ids(search("카디프 밀레니엄 스타디움 공연"));
+  ASSERT_GE(keywords.size(), 2u) << join(keywords);
+  ASSERT_EQ(keywords[0], "stadium-split") << "the articles no longer test what they should: " << join(keywords);
+  auto asked = ids(search("카디프 밀레니엄 스타디움 공연은 무엇인가?"));
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked[0], "stadium-one") << "sentence evidence in the passage rerank (core/search/passage.h): " << join(asked);
+}
 
 TEST_F(Korean, AQuestionAskingWhenRanksTheParagraphWithADate) {
   // By their words alone the undated paragraph ranks first: it has both of them twice.

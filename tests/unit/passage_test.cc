@@ -65,6 +65,29 @@ TEST(Passage, TitleWordsAreInEveryStretch) {
         << "title: " << c.title << ", body: " << c.body << ", window " << c.window << " (passage_evidence)";
 }
 
+// A sentence ends at a line break, or at '.', '?' or '!' after a syllable and before a space;
+// a decimal point, an initial or a dotted name ends none.
+TEST(Passage, WordsInOneSentence) {
+  PassageQuery q = words({"번디", "3살", "살았"});
+  struct Case { const char* title; const char* body; double sentence; };
+  const Case cases[] = {
+      {"", "번디는 3살때까지 필라델피아에서 살았다.", 1.0},
+      {"", "번디는 3살이었다. 그는 필라델피아에서 살았다.", 2.0 / 3},
+      {"", "번디는 3살이었다? 그는 필라델피아에서 살았다.", 2.0 / 3},
+      {"", "번디는 3살이었다\n그는 필라델피아에서 살았다.", 2.0 / 3},
+      {"", "번디는 3.5살이었고 J. R. 번디와 살았다.", 2.0 / 3},  // 3.5살 holds no 3살
+      {"", "번디는 3살이었고 《M.A.S.H》에서 살았다.", 1.0},
+      {"", "번디는 3살이었다.그는 살았다.", 1.0},  // no space: no end
+      {"테드 번디", "그는 3살이었다. 그는 필라델피아에서 살았다.", 2.0 / 3},  // the title in each
+      {"테드 번디", "번디는 3살이었다. 그는 살았다.", 2.0 / 3},           // counted once
+      {"테드 번디", "", 1.0 / 3},
+      {"", "", 0.0},
+  };
+  for (const auto& c : cases)
+    EXPECT_DOUBLE_EQ(passage_evidence(c.body, q, 25, 0, c.title).sentence, c.sentence)
+        << "title: " << c.title << ", body: " << c.body << " (passage_evidence, sentence)";
+}
+
 TEST(Passage, WordsNearADate) {
   PassageQuery q = words({"한남대교", "준공"});
   struct Case { const char* text; size_t reach; double near_date; };
