@@ -16,7 +16,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "8";  // 8: stems of verbs with an auxiliary (만들어진 → 만들어지)
+inline constexpr std::string_view kSchemaVersion = "9";  // 9: wdf holds BM25's length normalisation
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 // The analyser's noun list (KoreanStemmer::nouns_fingerprint) an index was written with: another
 // list stems other words, and searchd refuses the index as it does another schema version.
@@ -86,6 +86,23 @@ inline constexpr std::array<std::string_view, 3> kFilterFields = {"outlet", "rep
 inline constexpr unsigned kLeadWeight = 2;
 // Gap between fields' positions so a phrase never spans title and body.
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
+
+// BM25's document-length normalisation, written into each term's wdf when the document is made
+// (document.cc, normalise_length): wdf × scale / L with L = (1 − b) + b × max(length /
+// reference_length, min_norm), length being the document's raw length (the sum of its wdf).
+// Queries then rank with BM25 without normalisation (b = 0, k1 × scale: the same weights), so
+// Xapian never looks a matching document's length up: that lookup (a linear scan of a chunk of
+// the length list per document) was 70–85% of a keyword query at 100K articles. A fixed
+// reference length stands for the index's average one, which Xapian would read at query time:
+// KorQuAD paragraphs average 800 terms (words, stems, bigrams), news articles 1,250–1,400.
+// Lucene also computes its length norms at index time. Changing any of these needs a re-index.
+struct LengthNorm {
+  double b = 0.5;  // BM25's b, at Xapian's default (bench/relevance: b 0 costs KorQuAD MRR .0020, news-keywords .020)
+  double reference_length = 1000;
+  double min_norm = 0.5;  // as Xapian's BM25Weight min_normlen: very short documents (stubs) count as half as long
+  double wdf_scale = 32;  // resolution of the stored wdf: rounding moves a weight by under 1%
+};
+inline constexpr LengthNorm kLengthNorm{};
 
 const FieldSpec& field(std::string_view name);  // throws std::out_of_range for unknown names
 

@@ -1,5 +1,6 @@
 #include "document.h"
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -79,6 +80,25 @@ std::string month_of(int64_t unix_seconds) {
 
 }  // namespace
 
+// L is capped at the scale, so no wdf shrinks: a document over 64 reference lengths counts as
+// that long.
+void normalise_length(Xapian::Document& doc, const LengthNorm& norm) {
+  std::vector<std::pair<std::string, Xapian::termcount>> terms;
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    if (Xapian::termcount wdf = t.get_wdf()) {
+      length += wdf;
+      terms.emplace_back(*t, wdf);
+    }
+  }
+  double l = (1 - norm.b) + norm.b * std::max(length / norm.reference_length, norm.min_norm);
+  double scale = norm.wdf_scale / std::min(l, norm.wdf_scale);
+  for (const auto& [term, wdf] : terms) {
+    auto target = static_cast<Xapian::termcount>(std::lround(wdf * scale));
+    if (target > wdf) doc.add_term(term, target - wdf);
+  }
+}
+
 std::string stable_hash(std::string_view s) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : s) {
@@ -153,6 +173,7 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
     if (lead_end == std::string::npos) lead_end = std::min<size_t>(a.body.size(), 600);
     pos = index_text(doc, analyzer, a.body, field("body"), pos, lead_end, spelling);
   }
+  normalise_length(doc);  // last: the length is every field's
 
   for (const auto& f : kFields) {
     if (f.kind != FieldKind::Keyword || f.name == "id" || f.name == "url") continue;  // url: a link key

@@ -11,11 +11,16 @@
 
 #include "../analysis/analyzer.h"
 #include "../article.h"
+#include "../schema.h"
 
 namespace sosik {
 
 // When `spelling` is given, the words worth offering as spelling corrections are appended to it.
 Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling = nullptr);
+
+// Writes BM25's length normalisation into a finished document's wdf (schema.h, LengthNorm);
+// make_document does it last. Queries rank it with set_bm25_query (search/query.h).
+void normalise_length(Xapian::Document& doc, const LengthNorm& norm = kLengthNorm);
 
 // A boolean term: prefix + value, the value hashed when the term would pass Xapian's length
 // limit (245 bytes), so long URLs still work as keys.

@@ -536,6 +536,15 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   return pq;
 }
 
+// BM25 with k1, on wdf that already holds the length normalisation (schema.h, LengthNorm): b = 0
+// and k1 × scale give BM25's weights times a constant, which the query's scale undoes, so scores
+// keep BM25's size.
+void set_bm25_query(Xapian::Enquire& enquire, const Xapian::Query& query, const QueryOptions& opt) {
+  const double k1 = opt.bm25_k1 * kLengthNorm.wdf_scale;
+  enquire.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 1, 0, 0));
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query, (opt.bm25_k1 + 1) / (k1 + 1)));
+}
+
 bool set_query_option(QueryOptions& o, std::string_view name, std::string_view value) {
   std::string v(value);
   char* end = nullptr;
@@ -559,7 +568,6 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "bm25_k1") o.bm25_k1 = x;
   else if (name == "bag_max_df") o.bag_max_df = x;
   else if (name == "pair_max_df") o.pair_max_df = x;
-  else if (name == "bm25_b") o.bm25_b = x;
   else return false;
   return true;
 }

@@ -104,12 +104,15 @@ struct QueryOptions {
   // Short questions relaxed too: KorQuAD R@100 .9986 → .9998, R@10 .9957 → .9965, MRR .9666 →
   // .9665, R@1 .9419 → .9412 (a strict 반류마루 함장의 이름은? found another paragraph only).
   size_t max_strict_words = 3;
-  // BM25 (Xapian::BM25Weight): term-frequency saturation k1 and length normalisation b, at
-  // Xapian's defaults. KorQuAD MRR@10 barely moves (.9662; b 0.3/0.75: .9661/.9662; k1 0.6/1.6:
-  // .9664/.9643; Lucene's k1 1.2, b 0.75: .9655); the news sets move by one query of 50 either way.
+  // BM25's term-frequency saturation k1, at Xapian's default. KorQuAD MRR@10 barely moves (.9662;
+  // k1 0.6/1.6: .9664/.9643; Lucene's k1 1.2, b 0.75: .9655); the news sets move by one query of
+  // 50 either way. Its length normalisation b is written into the index (schema.h, LengthNorm).
   double bm25_k1 = 1.0;
-  double bm25_b = 0.5;
 };
+
+// Sets `query` on `enquire`, ranked by BM25 with options.bm25_k1 on an index whose wdf holds the
+// length normalisation (schema.h, LengthNorm): every search ranks through it.
+void set_bm25_query(Xapian::Enquire& enquire, const Xapian::Query& query, const QueryOptions& options);
 
 // Sets one option by its field name (bigram_weight=0.2), for tuning and benchmark runs; false
 // for an unknown name or a value that is not a number ≥ 0.

@@ -330,8 +330,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   };
   auto enquire_for = [&](const Xapian::Query& query) {
     Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(opt.bm25_k1, 0, 1, opt.bm25_b, 0.5));
-    enquire.set_query(filtered(query, req, *analyzer_));
+    set_bm25_query(enquire, filtered(query, req, *analyzer_), opt);
     return enquire;
   };
   auto match = [&](const Xapian::Query& query, size_t want) {
@@ -570,7 +569,7 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
     ParsedQuery before = builder_.build(head, expand, &side);
     if (!before.empty()) q = Q(Q::OP_AND, before.relaxed, q);
     Xapian::Enquire enquire(*db);
-    enquire.set_query(q);
+    set_bm25_query(enquire, q, builder_.options());
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
       nlohmann::json a = parse_stored(it.get_document().get_data());

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "analysis/analyzer.h"
+#include "index/document.h"
 #include "search/query.h"
 
 namespace sosik {
@@ -322,7 +323,8 @@ TEST(QueryOptionsByName, SetsTheNamedFieldAndRefusesTheRest) {
       {"passage_weight", "0.75", true, &QueryOptions::passage_weight, 0.75},
       {"bag_max_df", "1", true, &QueryOptions::bag_max_df, 1},
       {"candidate_max_df", "0.3", true, &QueryOptions::candidate_max_df, 0.3},
-      {"bm25_b", "0.3", true, &QueryOptions::bm25_b, 0.3},
+      {"bm25_k1", "0.3", true, &QueryOptions::bm25_k1, 0.3},
+      {"bm25_b", "0.3", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},     // index-time (schema.h)
       {"bm25_k1", "-1", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // negative
       {"bm25_k1", "1x", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},      // not a number
       {"bm25_k1", "", false, &QueryOptions::bm25_k1, QueryOptions{}.bm25_k1},        // empty
@@ -338,6 +340,43 @@ TEST(QueryOptionsByName, SetsTheNamedFieldAndRefusesTheRest) {
   EXPECT_EQ(o.proximity_window, 9u);
   ASSERT_TRUE(set_query_option(o, "max_strict_words", "2"));
   EXPECT_EQ(o.max_strict_words, 2u);
+}
+
+// The index holds BM25's length normalisation in its wdf (schema.h, LengthNorm) and queries rank
+// with b = 0 (set_bm25_query): the weights must be Xapian's own BM25 on the raw wdf, in an index
+// whose average length is the reference length. Rows: a document's length and the wdf of 목표
+// in it (the rest is 채움); the short one is under min_norm, the long ones over the average.
+TEST(Ranking, WeightsAreBm25WithTheLengthNormalisationWrittenInTheIndex) {
+  struct Row { Xapian::termcount length, wdf; };
+  const Row rows[] = {{20, 1}, {980, 2}, {1500, 1}, {1500, 6}};
+  Xapian::termcount total = 0;
+  for (const Row& r : rows) total += r.length;
+  ASSERT_EQ(total / std::size(rows), kLengthNorm.reference_length) << "the table's average length must be the reference";
+  Xapian::WritableDatabase raw(std::string(), Xapian::DB_BACKEND_INMEMORY), normalised(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const Row& r : rows) {
+    Xapian::Document doc;
+    doc.add_term("목표", r.wdf);
+    doc.add_term("채움", r.length - r.wdf);
+    doc.add_boolean_term("Qid");  // no wdf: not part of the length
+    raw.add_document(doc);
+    normalise_length(doc);
+    normalised.add_document(doc);
+  }
+  QueryOptions options;
+  for (const char* q : {"목표", "채움"}) {
+    Xapian::Query query(Xapian::Query::OP_OR, Xapian::Query(q), Xapian::Query("목표"));
+    Xapian::Enquire expected(raw);
+    expected.set_weighting_scheme(Xapian::BM25Weight(options.bm25_k1, 0, 1, kLengthNorm.b, kLengthNorm.min_norm));
+    expected.set_query(query);
+    Xapian::Enquire ours(normalised);
+    set_bm25_query(ours, query, options);
+    Xapian::MSet want = expected.get_mset(0, 10), got = ours.get_mset(0, 10);
+    ASSERT_EQ(got.size(), want.size()) << q;
+    for (Xapian::doccount i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(*got[i], *want[i]) << q << ": rank " << i << " differs (document.cc normalise_length, query.cc set_bm25_query)";
+      EXPECT_NEAR(got[i].get_weight(), want[i].get_weight(), 0.01 * want[i].get_weight()) << q << ", document " << *want[i];
+    }
+  }
 }
 
 }  // namespace
