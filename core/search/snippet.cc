@@ -42,6 +42,16 @@ uint64_t syllable_key(std::string_view s, size_t at, size_t n) {
   return key;
 }
 
+// Hangul syllables (U+AC00-U+D7A3), and which one the three UTF-8 bytes at `at` are (kHangulSyllables
+// or more when they are none: their lead byte is 0xEA-0xED).
+constexpr size_t kHangulSyllables = 0xD7A4 - 0xAC00;
+size_t syllable_index(std::string_view s, size_t at) {
+  const auto b = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(s[at + i])); };
+  if (b(0) < 0xEA || b(0) > 0xED) return kHangulSyllables;
+  const size_t c = (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
+  return c >= 0xAC00 ? c - 0xAC00 : kHangulSyllables;
+}
+
 // The part of `text` worth analysing for a snippet. Each place where a query word (its first
 // two syllables) or bigram occurs as written is scored by the distinct ones that follow it
 // within a window; the best place, with room for any window that starts there (40 characters
@@ -86,15 +96,17 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
   // syllable in one pass over the text: a search per anchor stopped at every syllable, since
   // Hangul's UTF-8 lead bytes are few (0xEA-0xED), and was a tenth of a query's time.
   std::vector<std::pair<uint64_t, size_t>> keyed;  // (syllables' bytes, anchor group)
-  uint64_t seen_first = 0;  // a bit per first syllable's last byte: most syllables match none
+  // A bit per Hangul syllable that starts an anchor: most syllables of a text start none. (A bit
+  // per last byte, 64 in all, let half of a question's syllables through to the keys.)
+  std::bitset<kHangulSyllables> first;
   for (size_t k = 0; k < anchors.size(); ++k) {
     const std::string& a = anchors[k];
-    if (static_cast<unsigned char>(a[0]) < 0x80 || (a.size() != 3 && a.size() != 6 && a.size() != 7)) {  // 삼a: as before
+    if ((a.size() != 3 && a.size() != 6 && a.size() != 7) || syllable_index(a, 0) >= kHangulSyllables) {  // 삼a, ai: as written
       for (size_t at = haystack.find(a); at != std::string_view::npos; at = haystack.find(a, at + 1)) hits.emplace_back(at, group[k]);
       continue;
     }
     keyed.emplace_back(syllable_key(a, 0, a.size()), group[k]);
-    seen_first |= uint64_t{1} << (static_cast<unsigned char>(a[2]) & 63);
+    first.set(syllable_index(a, 0));
   }
   if (!keyed.empty())
     for (size_t i = 0; i + 3 <= haystack.size(); ++i) {
@@ -102,7 +114,7 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
       if (lead < 0xEA || lead > 0xED) continue;
       const size_t at = i;
       i += 2;  // the syllable's other two bytes start nothing
-      if (!(seen_first >> (static_cast<unsigned char>(haystack[at + 2]) & 63) & 1)) continue;
+      if (size_t n = syllable_index(haystack, at); n >= kHangulSyllables || !first.test(n)) continue;
       // The syllable alone, with the next one, and with the one after a space.
       const uint64_t one = syllable_key(haystack, at, 3);
       const uint64_t two = at + 6 <= haystack.size() ? syllable_key(haystack, at, 6) : 0;
