@@ -88,7 +88,7 @@ inline constexpr unsigned kLeadWeight = 2;
 inline constexpr Xapian::termpos kFieldPositionGap = 100;
 
 // BM25's document-length normalisation, written into each term's wdf when the document is made
-// (document.cc, normalise_length): wdf × scale / L with L = (1 − b) + b × max(length /
+// (document.cc, add_normalised_terms): wdf × scale / L with L = (1 − b) + b × max(length /
 // reference_length, min_norm), length being the document's raw length (the sum of its wdf).
 // Queries then rank with BM25 without normalisation (b = 0, k1 × scale: the same weights), so
 // Xapian never looks a matching document's length up: that lookup (a linear scan of a chunk of

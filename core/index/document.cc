@@ -36,8 +36,9 @@ bool has_whole_stem(const Tokens& tokens, size_t i) {
 }
 
 // Adds a text field's tokens: words unprefixed (weighted) and under the field prefix, bigrams
-// under XB. Returns the next free position so the next field starts after a gap.
-Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std::string_view text,
+// under XB. Positions go to the document, wdf to `counts` (add_normalised_terms writes them).
+// Returns the next free position so the next field starts after a gap.
+Xapian::termpos index_text(Xapian::Document& doc, TermCounts& counts, const Analyzer& analyzer, std::string_view text,
                            const FieldSpec& f, Xapian::termpos first, size_t lead_end,
                            std::vector<std::string>* spelling) {
   Tokens tokens = analyzer.analyze(text, first);
@@ -50,20 +51,18 @@ Xapian::termpos index_text(Xapian::Document& doc, const Analyzer& analyzer, std:
     if (t.type == TokenType::Bigram) {
       // No positions (as Xapian's own CJK n-grams): they were 40% of the index and a quarter of
       // the indexing time, for phrases that a bigram AND matches nearly as well (see query.cc).
-      doc.add_term(std::string(kBigramPrefix) + t.term, wdf);
+      counts[std::string(kBigramPrefix) + t.term] += wdf;
       continue;
     }
     if (spelling && t.type != TokenType::Part && spelling_worthy(t.term)) {
       spelling->push_back(t.term);
       if (f.name == "title") spelling->push_back(t.term);  // a title word counts twice: always kept
     }
-    if (t.type == TokenType::Word && has_whole_stem(tokens, i)) {
-      doc.add_term(t.term, wdf);
-      if (!f.prefix.empty()) doc.add_term(std::string(f.prefix) + t.term);
-      continue;
-    }
-    doc.add_posting(t.term, t.position, wdf);
-    if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position);
+    counts[t.term] += wdf;
+    if (!f.prefix.empty()) counts[std::string(f.prefix) + t.term] += 1;
+    if (t.type == TokenType::Word && has_whole_stem(tokens, i)) continue;
+    doc.add_posting(t.term, t.position, 0);
+    if (!f.prefix.empty()) doc.add_posting(std::string(f.prefix) + t.term, t.position, 0);
   }
   return last + kFieldPositionGap;
 }
@@ -80,23 +79,13 @@ std::string month_of(int64_t unix_seconds) {
 
 }  // namespace
 
-// L is capped at the scale, so no wdf shrinks: a document over 64 reference lengths counts as
-// that long.
-void normalise_length(Xapian::Document& doc, const LengthNorm& norm) {
-  std::vector<std::pair<std::string, Xapian::termcount>> terms;
+void add_normalised_terms(Xapian::Document& doc, const TermCounts& counts, const LengthNorm& norm) {
   Xapian::termcount length = 0;
-  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    if (Xapian::termcount wdf = t.get_wdf()) {
-      length += wdf;
-      terms.emplace_back(*t, wdf);
-    }
-  }
-  double l = (1 - norm.b) + norm.b * std::max(length / norm.reference_length, norm.min_norm);
-  double scale = norm.wdf_scale / std::min(l, norm.wdf_scale);
-  for (const auto& [term, wdf] : terms) {
-    auto target = static_cast<Xapian::termcount>(std::lround(wdf * scale));
-    if (target > wdf) doc.add_term(term, target - wdf);
-  }
+  for (const auto& [term, wdf] : counts) length += wdf;
+  const double l = (1 - norm.b) + norm.b * std::max(length / norm.reference_length, norm.min_norm);
+  const double scale = norm.wdf_scale / l;
+  for (const auto& [term, wdf] : counts)
+    if (wdf > 0) doc.add_term(term, std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(wdf * scale))));
 }
 
 std::string stable_hash(std::string_view s) {
@@ -163,17 +152,18 @@ Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::
   doc.add_boolean_term(std::string(kKindPrefix) + (a.stub ? "stub" : "article"));
 
   for (const std::string& key : link_keys(analyzer, a.title, a.url)) doc.add_boolean_term(a.stub ? stub_key(key) : key);
+  TermCounts counts;
   Xapian::termpos pos = 1;
   if (!a.title.empty()) {
-    pos = index_text(doc, analyzer, a.title, field("title"), pos, 0, spelling);
+    pos = index_text(doc, counts, analyzer, a.title, field("title"), pos, 0, spelling);
   }
   if (!a.body.empty()) {
     // The lead paragraph weighs more than the rest of the body (schema.h, kLeadWeight).
     size_t lead_end = a.body.find('\n');
     if (lead_end == std::string::npos) lead_end = std::min<size_t>(a.body.size(), 600);
-    pos = index_text(doc, analyzer, a.body, field("body"), pos, lead_end, spelling);
+    pos = index_text(doc, counts, analyzer, a.body, field("body"), pos, lead_end, spelling);
   }
-  normalise_length(doc);  // last: the length is every field's
+  add_normalised_terms(doc, counts);  // once every field is in: the length is theirs together
 
   for (const auto& f : kFields) {
     if (f.kind != FieldKind::Keyword || f.name == "id" || f.name == "url") continue;  // url: a link key

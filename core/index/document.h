@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include <xapian.h>
 
@@ -18,9 +19,13 @@ namespace sosik {
 // When `spelling` is given, the words worth offering as spelling corrections are appended to it.
 Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling = nullptr);
 
-// Writes BM25's length normalisation into a finished document's wdf (schema.h, LengthNorm);
-// make_document does it last. Queries rank it with set_bm25_query (search/query.h).
-void normalise_length(Xapian::Document& doc, const LengthNorm& norm = kLengthNorm);
+// A document's terms and their raw wdf (occurrences times the field's weight).
+using TermCounts = std::unordered_map<std::string, Xapian::termcount>;
+
+// Adds `counts` to `doc`, each wdf scaled by BM25's length normalisation of the document whose
+// terms they are all (schema.h, LengthNorm): make_document ends with it, and queries rank with
+// set_bm25_query (search/query.h). Positions are added apart, with no wdf.
+void add_normalised_terms(Xapian::Document& doc, const TermCounts& counts, const LengthNorm& norm = kLengthNorm);
 
 // A boolean term: prefix + value, the value hashed when the term would pass Xapian's length
 // limit (245 bytes), so long URLs still work as keys.
