@@ -333,7 +333,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     set_bm25_query(enquire, filtered(query, req, *analyzer_), opt);
     return enquire;
   };
-  auto match = [&](const Xapian::Query& query, size_t want) {
+  auto match = [&](const Xapian::Query& query, size_t want, bool positional) {
     Xapian::Enquire enquire = enquire_for(query);
     // One database: by relevance alone, ties ordered by tie_order, which reads the keys of tied
     // documents only (Xapian reading every candidate's key cost keyword queries at 100K
@@ -356,7 +356,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     // its skipping changes no weight. Facets count the whole match set (`total` is then exact).
     const Xapian::doccount check =
         !req.facets.empty() ? db.get_doccount()
-        : pq.positional ? std::min(db.get_doccount(), std::max<Xapian::doccount>(kScoredMatches, static_cast<Xapian::doccount>(want + 100)))
+        : positional ? std::min(db.get_doccount(), std::max<Xapian::doccount>(kScoredMatches, static_cast<Xapian::doccount>(want + 100)))
                         : 0;
     Matches m;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
@@ -386,6 +386,9 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   // match) or shards (the filter is local docids).
   std::optional<Xapian::MSet> candidates, counted_words;
   Xapian::Query query = pq.query;
+  bool positional = pq.positional;
+  size_t want = need;
+  bool pairs_apart = false;  // the proximity pairs are scored on the first hits only (below)
   if (!pq.strict && by_relevance && !pq.candidates.empty() && opt.candidate_depth > 0 && req.facets.empty() &&
       !source_.sharded() && db.get_doccount() > opt.candidate_depth) {
     // As match() fetches, a margin past the page: `total` is exact when that many match or fewer.
@@ -400,6 +403,12 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
       std::vector<Xapian::docid> ids;
       for (auto it = candidates->begin(); it != candidates->end(); ++it) ids.push_back(*it);
       std::sort(ids.begin(), ids.end());
+      if (!pq.pairs.empty() && opt.pair_depth < ids.size()) {
+        pairs_apart = true;
+        query = pq.unpaired;
+        positional = pq.unpaired_positional;
+        want = std::max<size_t>(need, opt.pair_depth);
+      }
       query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocidFilter(std::move(ids)))->release()));
       counted_words = every_word ? *candidates : enquire_for(pq.any_word).get_mset(0, 0);
     } else {
@@ -410,10 +419,10 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   // the documents with some of the words follow them, in the order of the relaxed query: a short
   // query whose words the answer lacks one of (KorQuAD questions cut to three words: R@10 .961 ->
   // .975, bench/relevance --dataset korquad-keywords) is still found, below every full match.
-  Matches all = match(query, need);
+  Matches all = match(query, want, positional);
   std::optional<Matches> some;
   if (pq.strict && all.complete && all.mset.size() < need) {
-    some = match(Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.query), need - all.mset.size());
+    some = match(Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.query), need - all.mset.size(), pq.positional);
     res.relaxed = all.mset.empty();  // nothing has every word
   }
   const Xapian::MSet& counted = counted_words ? *counted_words : all.mset;
@@ -432,8 +441,25 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
   std::vector<Ranked> ranked;  // best first
   for (const Matches* m : {&all, some ? &*some : nullptr}) {
     if (!m) continue;
-    for (size_t i = 0; ranked.size() < need && i < m->order.size(); ++i)
+    for (size_t i = 0; ranked.size() < want && i < m->order.size(); ++i)
       ranked.push_back({m->mset[m->order[i]].get_weight(), &m->mset, m->order[i], m != &all, nullptr});
+  }
+  if (pairs_apart) {
+    // The pairs read positions, for every candidate they match: only the first hits get them.
+    // Their weight adds to the rest, as in the whole query; a hit they lift stays in order
+    // with the others (ties keep the order above).
+    std::vector<Xapian::docid> ids;
+    for (const Ranked& r : ranked) ids.push_back(*(*r.mset)[r.index]);
+    std::sort(ids.begin(), ids.end());
+    Xapian::Enquire enquire = enquire_for(
+        Xapian::Query(Xapian::Query::OP_FILTER, pq.pairs, Xapian::Query((new DocidFilter(ids))->release())));
+    Xapian::MSet paired = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()), static_cast<Xapian::doccount>(ids.size()));
+    std::map<Xapian::docid, double> bonus;
+    for (auto it = paired.begin(); it != paired.end(); ++it) bonus[*it] = it.get_weight();
+    for (Ranked& r : ranked)
+      if (auto b = bonus.find(*(*r.mset)[r.index]); b != bonus.end()) r.score += b->second;
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+    if (ranked.size() > need) ranked.resize(need);
   }
   auto read_article = [&](Ranked& r) -> nlohmann::json& {
     if (r.article.is_null()) r.article = parse_stored((*r.mset)[r.index].get_document().get_data());

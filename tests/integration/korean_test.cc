@@ -390,6 +390,55 @@ TEST(KoreanCandidates, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
   }
 }
 
+// Over the candidates, the proximity pairs are scored on the first pair_depth hits only
+// (Searcher::run): each hit must get the score the whole query gives it, and the page its order.
+TEST(KoreanCandidates, PairsScoredOnTheFirstHitsAddTheWholeQuerysWeight) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 8; ++i) {
+    // More 계획 the later the article, so the rest of the query ranks a7, a6, a5, …; the pairs
+    // must lift a6 and a5, which write 전력 투자 together, above a7.
+    std::string body = i == 5 || i == 6 ? "정부가 전력 투자를 늘린다. 계획은 다음 달에 나온다." : "전력 문제로 정부가 새 계획을 냈다. 민간 투자도 늘린다.";
+    for (int r = 0; r < i; ++r) body += " 계획은 크다.";
+    lines += json({{"id", "a" + std::to_string(i)}, {"title", "정부 발표"}, {"body", body}}).dump() + "\n";
+  }
+  write_file(dir / "a.jsonl", lines);
+  ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
+  auto options = [](double proximity, Xapian::doccount pair_depth) {
+    QueryOptions o;
+    o.passage_weight = 0;
+    o.proximity_weight = proximity;
+    o.pair_depth = pair_depth;
+    o.pair_max_df = 1;  // every article has every word
+    o.candidate_depth = 6;
+    o.candidate_max_df = 1;
+    return o;
+  };
+  auto analyzer = Analyzer::korean();
+  Searcher everywhere(dir / "db", analyzer, options(0.5, 1000), nullptr, 0);
+  Searcher first_hits(dir / "db", analyzer, options(0.5, 3), nullptr, 0);
+  Searcher none(dir / "db", analyzer, options(0, 0), nullptr, 0);
+  auto run = [](const Searcher& s, size_t limit) {
+    SearchRequest r;
+    r.q = "정부의 전력 투자 계획은 무엇인가?";
+    r.limit = limit;
+    r.snippets = false;
+    r.spelling = false;
+    return s.search(r);
+  };
+  SearchResponse exact = run(everywhere, 6), got = run(first_hits, 2), unpaired = run(none, 6);
+  ASSERT_EQ(got.hits.size(), 2u);
+  for (const Hit& h : got.hits) {
+    auto same = std::find_if(exact.hits.begin(), exact.hits.end(), [&](const Hit& e) { return e.id == h.id; });
+    ASSERT_NE(same, exact.hits.end()) << h.id << " is not among the whole query's hits";
+    EXPECT_NEAR(h.score, same->score, 1e-9 * same->score) << h.id << ": the pairs' weight must add as in the whole query";
+  }
+  EXPECT_EQ(got.hits[0].id, exact.hits[0].id) << "the pairs lift the first hit as the whole query does";
+  std::vector<std::string> with, without;
+  for (size_t i = 0; i < 3; ++i) with.push_back(exact.hits[i].id), without.push_back(unpaired.hits[i].id);
+  EXPECT_NE(with, without) << "the pairs reorder nothing here: the test tests nothing";
+}
+
 }  // namespace
 }  // namespace sosik::test
 
