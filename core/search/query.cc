@@ -531,8 +531,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     return Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, terms.begin(), terms.end()), options_.bigram_bag_weight);
   };
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
-    any = Q(Q::OP_OR, any, bag_query(bag));
-    unpaired = Q(Q::OP_OR, unpaired, bag_query(bag));
+    const Q bag_part = bag_query(bag);
+    any = Q(Q::OP_OR, any, bag_part);
+    unpaired = Q(Q::OP_OR, unpaired, bag_part);
   }
   if (options_.bigram_bag_weight > 0 && !strict_bag.empty()) all = Q(Q::OP_AND_MAYBE, all, bag_query(strict_bag));
   pq.relaxed = finish(any);

@@ -452,8 +452,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     for (const Ranked& r : ranked) ids.push_back(*(*r.mset)[r.index]);
     std::sort(ids.begin(), ids.end());
     Xapian::Enquire enquire = enquire_for(
-        Xapian::Query(Xapian::Query::OP_FILTER, pq.pairs, Xapian::Query((new DocidFilter(ids))->release())));
-    Xapian::MSet paired = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()), static_cast<Xapian::doccount>(ids.size()));
+        Xapian::Query(Xapian::Query::OP_FILTER, pq.pairs, Xapian::Query((new DocidFilter(std::move(ids)))->release())));
+    Xapian::MSet paired = enquire.get_mset(0, static_cast<Xapian::doccount>(ranked.size()), static_cast<Xapian::doccount>(ranked.size()));
     std::map<Xapian::docid, double> bonus;
     for (auto it = paired.begin(); it != paired.end(); ++it) bonus[*it] = it.get_weight();
     for (Ranked& r : ranked)
