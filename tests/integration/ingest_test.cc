@@ -319,13 +319,18 @@ TEST(Ingest, TwoWritersWriteTheIndexOneWriterWrites) {
   };
   const Case cases[] = {
       {"the bundled corpus and the API fixtures", "", {source_path("corpus"), source_path("tests/fixtures/api/articles.jsonl")}},
-      {"link first, its article later in another part", linking_other + article, {}},
-      {"article first, a link to it later from another part", article + linking_other, {}},
+      {"link first, its article later in the same part", linking_other + article, {}},
+      {"article first, a link to it later from the same part", article + linking_other, {}},
+      // A stub is written by the part of the article that links; linking_same is in the other one.
+      {"article first, a link to it later from the other part", article + linking_same, {}},
+      {"a link from the other part first, the article later", linking_same + article, {}},
       {"one story linked from both parts, the stub's part first", linking_same + linking_c, {}},
       {"one story linked from both parts, the other part first", linking_c + linking_same, {}},
       {"the same id twice: the later one stays", article_line(same, "첫 제목", "처음 본문.") + linking_other +
                                                       article_line(same, "고친 제목", "고친 본문."), {}},
       {"a delete in the same run", linking_other + article, {"--delete", other}},
+      // The article is replaced under another title: a later link to its first title needs a stub.
+      {"an article retitled, then a link to its first title", article + article_line(other, "엔비디아 다른 소식", "고친 본문.") + linking_other, {}},
   };
   for (const auto& c : cases) {
     TempDir dir;
@@ -347,7 +352,8 @@ TEST(Ingest, TwoWritersWriteTheIndexOneWriterWrites) {
     EXPECT_EQ(Xapian::Database(dir / "two").get_doccount(), Xapian::Database(dir / "one").get_doccount()) << c.name;
     EXPECT_TRUE(dump_index(dir / "two") == dump_index(dir / "one"))
         << c.name << ": the merged parts differ from one writer's index (bulk_writer.cc, join_links)";
-    EXPECT_EQ(summary_of(two)["documents"], summary_of(one)["documents"]) << c.name;
+    for (const char* key : {"documents", "stubs", "merged"})
+      EXPECT_EQ(summary_of(two)[key], summary_of(one)[key]) << c.name << ": summary's " << key;
     EXPECT_FALSE(std::filesystem::exists(dir / "two.parts")) << c.name << ": the parts are removed after the merge";
   }
 }
