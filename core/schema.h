@@ -16,7 +16,7 @@
 namespace sosik {
 
 // Bumped when the way documents are written changes; searchd refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "9";  // 9: wdf holds BM25's length normalisation
+inline constexpr std::string_view kSchemaVersion = "10";  // 10: stored articles are zstd frames (article.h)
 inline constexpr std::string_view kSchemaVersionKey = "sosik.schema_version";
 // The analyser's noun list (KoreanStemmer::nouns_fingerprint) an index was written with: another
 // list stems other words, and searchd refuses the index as it does another schema version.

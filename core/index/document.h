@@ -1,5 +1,5 @@
 // Article → Xapian::Document, driven by the schema table. The document's data is the article's
-// JSON, so searchd can return every field without a second store.
+// JSON (zstd, article.h pack_stored), so searchd can return every field without a second store.
 #pragma once
 
 #include <cstdint>

@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include "article.h"
 #include "search/snippet.h"
 #include <cstdlib>
 #include <stdexcept>
@@ -108,8 +109,9 @@ std::map<std::string, std::string> dump_index(const std::string& path) {
   std::map<std::string, std::string> out;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     Xapian::Document doc = db.get_document(*it);
-    std::string id = nlohmann::json::parse(doc.get_data()).value("id", "");
-    std::string dump = doc.get_data() + "\n";
+    std::string json = unpack_stored(doc.get_data());
+    std::string id = nlohmann::json::parse(json).value("id", "");
+    std::string dump = json + "\n";
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       dump += *t + ":" + std::to_string(t.get_wdf());
       for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) dump += "," + std::to_string(*p);

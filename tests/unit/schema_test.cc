@@ -87,7 +87,8 @@ TEST(Schema, Iso8601Dates) {
   for (const auto& c : cases) EXPECT_EQ(parse_iso8601(c.in), c.unix) << "parse_iso8601(\"" << c.in << "\")";
 }
 
-// A document's data is to_json(article).dump(); stored_text reads its title and body without the rest.
+// A document's data is pack_stored(to_json(article).dump()); stored_text reads its title and body
+// without the rest.
 TEST(StoredText, ReadsTheTitleAndBodyOfAStoredArticleAndNothingElse) {
   Article a;
   a.id = "a-1";
@@ -97,12 +98,14 @@ TEST(StoredText, ReadsTheTitleAndBodyOfAStoredArticleAndNothingElse) {
   a.published_at = "2024-11-01T09:00:00+09:00";
   struct Case { std::string data; std::string title, body; const char* what; };
   const Case cases[] = {
-      {to_json(a).dump(), a.title, a.body, "an article as the indexer stores it"},
-      {R"({"body":"","id":"x"})", "", "", "an empty body, no title"},
-      {R"({"id":"x","related":[{"body":"not this","title":"t"}],"title":"t"})", "t", "", "no top-level body: a nested one is not it"},
-      {R"({"body":7,"id":"x","title":["t"]})", "", "", "a body and a title that are not strings"},
-      {R"({"body":"cut)", "", "", "truncated data"},
-      {"not json", "", "", "not JSON"},
+      {pack_stored(to_json(a).dump()), a.title, a.body, "an article as the indexer stores it"},
+      {pack_stored(R"({"body":"","id":"x"})"), "", "", "an empty body, no title"},
+      {pack_stored(R"({"id":"x","related":[{"body":"not this","title":"t"}],"title":"t"})"), "t", "", "no top-level body: a nested one is not it"},
+      {pack_stored(R"({"body":7,"id":"x","title":["t"]})"), "", "", "a body and a title that are not strings"},
+      {pack_stored(R"({"body":"cut)"), "", "", "truncated data"},
+      {pack_stored("not json"), "", "", "not JSON"},
+      {to_json(a).dump(), "", "", "plain JSON, as schema 9 stored it: no zstd frame"},
+      {pack_stored(to_json(a).dump()).substr(0, 20), "", "", "a cut frame"},
   };
   for (const auto& c : cases) {
     StoredText t = stored_text(c.data);
@@ -121,11 +124,14 @@ TEST(StoredArticle, ReadsBackWhatTheIndexerStored) {
   a.published_at = "2024-11-01T09:00:00+09:00";
   a.stub = true;
   const nlohmann::json stored = to_json(a);
-  EXPECT_EQ(parse_stored(stored.dump()), stored) << "an article as the indexer stores it (article.cc, to_nlohmann)";
+  EXPECT_EQ(parse_stored(pack_stored(stored.dump())), stored) << "an article as the indexer stores it (article.cc, to_nlohmann)";
+  EXPECT_EQ(unpack_stored(pack_stored(stored.dump())), stored.dump()) << "the JSON, byte for byte";
   const nlohmann::json numbers = {{"a", 1}, {"b", -2}, {"c", 1.5}, {"d", nullptr}, {"e", false}, {"f", 18446744073709551615ull}};
-  EXPECT_EQ(parse_stored(numbers.dump()), numbers) << "every JSON type";
+  EXPECT_EQ(parse_stored(pack_stored(numbers.dump())), numbers) << "every JSON type";
   for (const char* bad : {"not json", R"({"body":"cut)", "[1,2]", ""})
-    EXPECT_THROW(parse_stored(bad), std::runtime_error) << bad;
+    EXPECT_THROW(parse_stored(pack_stored(bad)), std::runtime_error) << "JSON: " << bad;
+  for (const std::string& bad : {stored.dump(), std::string(), pack_stored(stored.dump()).substr(0, 20)})
+    EXPECT_THROW(parse_stored(bad), std::runtime_error) << "not a whole zstd frame: " << bad;
 }
 
 }  // namespace
