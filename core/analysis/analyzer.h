@@ -38,6 +38,7 @@ class Analyzer {
 
   // Normalised form of a piece of text, as the pipeline would index it (no stemming).
   std::string normalize(std::string_view utf8) const { return normalizer_.normalize(utf8); }
+  const KoreanSegmenter& segmenter() const { return segmenter_; }
   const KoreanStemmer& stemmer() const { return stemmer_; }
   const HanjaReader& hanja() const { return hanja_; }
 

@@ -33,6 +33,15 @@ struct Range {
   size_t start, end;  // bytes, at word boundaries
 };
 
+// Where query words or bigrams may match: the part of the text to analyse, and within it the
+// offsets where a query word's first syllables, a bigram, or an ASCII word occur as written.
+// `every_word`: a query word would need NFKC to be found as written; every word is analysed.
+struct Candidates {
+  Range range;
+  std::vector<size_t> hits;  // sorted
+  bool every_word = false;
+};
+
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
 // Up to 7 bytes of `s` from `at`, as one integer with their count: 0 matches no other key.
@@ -59,8 +68,8 @@ size_t syllable_index(std::string_view s, size_t at) {
 // nothing matches). A query word that is neither Hangul nor lower-case ASCII, nor ASCII and
 // then Hangul (2016년: a question's dates made it analyse whole bodies), would need NFKC to
 // be found as written: all of the text.
-Range candidate_range(std::string_view text, const std::set<std::string>& terms, const std::set<std::string>& bigrams,
-                      size_t max_chars) {
+Candidates candidate_range(std::string_view text, const std::set<std::string>& terms, const std::set<std::string>& bigrams,
+                           size_t max_chars) {
   const size_t before = 40 * 3, after = max_chars * 3 + 8, window = max_chars * 3;  // Hangul: 3 bytes
   std::vector<std::string> anchors;
   std::vector<size_t> group;  // a bigram written across a space is the same anchor
@@ -72,14 +81,14 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
       for (int32_t i = 0, n = static_cast<int32_t>(t.size()); i < n;) {
         UChar32 c;
         U8_NEXT(t.data(), i, n, c);
-        if ((c >= 'A' && c <= 'Z') || (c >= 0x80 && !is_hangul_syllable(static_cast<char32_t>(c)))) return {0, text.size()};
+        if ((c >= 'A' && c <= 'Z') || (c >= 0x80 && !is_hangul_syllable(static_cast<char32_t>(c)))) return {{0, text.size()}, {}, true};
       }
       ascii = true;
       anchors.push_back(t);
     } else if (onset(t)) {
       anchors.push_back(t.substr(0, std::min<size_t>(t.size(), 6)));
     } else {
-      return {0, text.size()};
+      return {{0, text.size()}, {}, true};
     }
     group.push_back(group.size());
   }
@@ -141,7 +150,22 @@ Range candidate_range(std::string_view text, const std::set<std::string>& terms,
   }
   while (r.start > 0 && !is_space(text[r.start - 1])) --r.start;
   while (r.end < text.size() && !is_space(text[r.end])) ++r.end;
-  return r;
+  Candidates c{r, {}, false};
+  for (const auto& [at, g] : hits)
+    if (at >= r.start && at < r.end) c.hits.push_back(at);
+  return c;
+}
+
+// True when the word [start, end) holds only ASCII and Hangul syllables: its terms are its
+// text as written (ASCII lower-cased), its stems and its syllable bigrams.
+bool plain_word(std::string_view text, size_t start, size_t end) {
+  for (size_t i = start; i < end;) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) { ++i; continue; }
+    if (i + 3 > end || syllable_index(text, i) >= kHangulSyllables) return false;
+    i += 3;
+  }
+  return true;
 }
 
 struct Span {
@@ -210,15 +234,50 @@ std::string make_snippet(std::string_view text, const Analyzer& analyzer, const 
       if (start.initial == o->initial && start.vowel == o->vowel && word.substr(0, 6) != first_two) return true;
     return false;
   };
-  const Range range = candidate_range(text, terms, bigrams, options.max_chars);
-  Tokens tokens = analyzer.analyze(text.substr(range.start, range.end - range.start), 1, wants_stems);
-  for (Token& t : tokens) {
-    t.start += static_cast<uint32_t>(range.start);
-    t.end += static_cast<uint32_t>(range.start);
-  }
+  const Candidates found = candidate_range(text, terms, bigrams, options.max_chars);
+  const Range range = found.range;
+  Tokens tokens;
   std::vector<Span> words;
-  for (const Token& t : tokens)
-    if (t.type == TokenType::Word) words.push_back(Span{t.start, t.end, -1});
+  auto analyse = [&](size_t from, size_t to) {
+    for (Token& t : analyzer.analyze(text.substr(from, to - from), 1, wants_stems)) {
+      t.start += static_cast<uint32_t>(from);
+      t.end += static_cast<uint32_t>(from);
+      if (t.type == TokenType::Word) words.push_back(Span{t.start, t.end, -1});
+      tokens.push_back(std::move(t));
+    }
+  };
+  if (found.every_word) {
+    analyse(range.start, range.end);
+  } else {
+    // Of the range's words, only those a query word can match are analysed: where one of its
+    // anchors was found, those that may stem to a query word (wants_stems), and those of other
+    // than ASCII and syllables (normalisation, hanja readings); each with the word after it,
+    // where a bigram across the space ends. The others are only segmented. Analysing every word
+    // was most of a snippet's time; the snippets are the same (checked on 20,000 of them).
+    const std::vector<SegmentedWord> seg = analyzer.segmenter().segment(text.substr(range.start, range.end - range.start));
+    std::vector<char> candidate(seg.size(), 0);
+    auto hit = found.hits.begin();
+    for (size_t i = 0; i < seg.size(); ++i) {
+      const size_t s = range.start + seg[i].start, e = range.start + seg[i].end;
+      while (hit != found.hits.end() && *hit < s) ++hit;
+      bool c = (hit != found.hits.end() && *hit < e) || !plain_word(text, s, e);
+      for (const Piece& p : seg[i].pieces)
+        c = c || (p.script == Script::Hangul && wants_stems(text.substr(range.start + p.start, p.end - p.start)));
+      candidate[i] = c;
+    }
+    auto deep = [&](size_t i) { return candidate[i] || (i > 0 && candidate[i - 1]); };
+    for (size_t i = 0; i < seg.size();) {
+      if (!deep(i)) {
+        words.push_back(Span{static_cast<uint32_t>(range.start + seg[i].start), static_cast<uint32_t>(range.start + seg[i].end), -1});
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < seg.size() && deep(j)) ++j;
+      analyse(range.start + seg[i].start, range.start + seg[j - 1].end);
+      i = j;
+    }
+  }
   if (words.empty()) return {};
   std::vector<std::string> matched_terms;
   for (const Token& t : tokens) {
