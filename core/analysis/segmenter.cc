@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <unicode/brkiter.h>
@@ -127,6 +128,37 @@ size_t syllables_end(std::string_view text, size_t i) {
   return static_cast<size_t>(at);
 }
 
+// ASCII letters and digits, as split_word classifies them.
+std::optional<Script> ascii_alnum(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return Script::Alpha;
+  if (c >= '0' && c <= '9') return Script::Digit;
+  return std::nullopt;
+}
+
+// The script runs of the word of Hangul syllables and ASCII letters and digits that starts at
+// text[i] (UAX #29 breaks nowhere between them: WB5, WB8-WB10), appended to `pieces`; returns
+// its end.
+size_t plain_word_end(std::string_view text, size_t i, std::vector<Piece>& pieces) {
+  auto add = [&](size_t from, size_t to, Script s) {
+    if (!pieces.empty() && pieces.back().script == s && pieces.back().end == from)
+      pieces.back().end = static_cast<uint32_t>(to);
+    else
+      pieces.push_back(Piece{static_cast<uint32_t>(from), static_cast<uint32_t>(to), s});
+  };
+  while (i < text.size()) {
+    if (auto s = ascii_alnum(text[i])) {
+      add(i, i + 1, *s);
+      ++i;
+      continue;
+    }
+    size_t e = syllables_end(text, i);
+    if (e == i) break;
+    add(i, e, Script::Hangul);
+    i = e;
+  }
+  return i;
+}
+
 // Punctuation that UAX #29 never joins to a word when white space or the end of the text
 // follows (or, before a word, precedes) it: the commonest around Korean words in news text.
 // '.', ':' and '\'' join only letters on both sides (WB6/WB7), which the white space rules out.
@@ -150,18 +182,20 @@ std::vector<SegmentedWord> KoreanSegmenter::segment(std::string_view text) const
   // are ALetter; a break on both sides of white space) make each of them one word: those are
   // taken as they are, and ICU reads only the text between them, which was most of the cost of
   // analysing a snippet's passage. So are syllables between quotes or brackets, or before a
-  // comma or a full stop (했다., “삼성은”). segment_by_rules is the reference (tests compare
-  // the two).
+  // comma or a full stop (했다., “삼성은”), and with ASCII letters and digits (2016년, 오픈AI),
+  // split into script runs as split_word splits ICU's word. segment_by_rules is the reference
+  // (tests compare the two).
   size_t icu_from = 0, i = 0;
   while (i < text.size()) {
     while (i < text.size() && is_ascii_space(text[i])) ++i;
     size_t k = i;
     while (size_t n = punctuation_at(text, k, true)) k += n;
-    size_t j = syllables_end(text, k), e = j;
+    std::vector<Piece> pieces;
+    size_t j = plain_word_end(text, k, pieces), e = j;
     while (size_t n = punctuation_at(text, e, false)) e += n;
     if (j > k && (e == text.size() || is_ascii_space(text[e]))) {
       icu_words(text, icu_from, i, words);
-      words.push_back(SegmentedWord{static_cast<uint32_t>(k), static_cast<uint32_t>(j), {Piece{static_cast<uint32_t>(k), static_cast<uint32_t>(j), Script::Hangul}}, false});
+      words.push_back(SegmentedWord{static_cast<uint32_t>(k), static_cast<uint32_t>(j), std::move(pieces), false});
       icu_from = e;
       j = e;
     }
