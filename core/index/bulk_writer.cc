@@ -129,26 +129,7 @@ std::string BulkIndexWriter::part_path(size_t i) const { return (fs::path(parts_
 
 BulkIndexWriter::Part& BulkIndexWriter::part_of(const std::string& id) { return *parts_[stable_bucket(id, parts_.size())]; }
 
-void BulkIndexWriter::forget_keys(const std::string& id_term) {
-  auto it = keys_of_.find(id_term);
-  if (it == keys_of_.end()) return;
-  for (const auto& key : it->second)
-    if (auto k = article_keys_.find(key); k != article_keys_.end() && --k->second == 0) article_keys_.erase(k);
-  keys_of_.erase(it);
-}
-
 void BulkIndexWriter::add(PreparedArticle&& article) {
-  // A link to an article that came earlier in the input needs no stub (IndexWriter::link_to finds
-  // the article). Its part may not hold the article, and a stub written there would only be
-  // deleted again by join_links: at 100K articles, 45K such stubs were written and deleted.
-  if (!article.article.stub) {
-    forget_keys(article.id_term);  // the same id replaces the article, and its title may differ
-    for (const auto& key : article.keys) ++article_keys_[key];
-    keys_of_[article.id_term] = article.keys;
-    std::erase_if(article.links, [&](const PreparedArticle::Link& link) {
-      return std::any_of(link.keys.begin(), link.keys.end(), [&](const std::string& k) { return article_keys_.count(k) > 0; });
-    });
-  }
   Part& part = part_of(article.article.id);
   auto shared = std::make_shared<PreparedArticle>(std::move(article));
   part.submit([shared, &part, seq = next_seq_++](IndexWriter& w) {
@@ -161,7 +142,6 @@ void BulkIndexWriter::add(PreparedArticle&& article) {
 }
 
 bool BulkIndexWriter::remove(const std::string& id) {
-  forget_keys(boolean_term(field("id").prefix, id));
   Part& part = part_of(id);
   auto removed = std::make_shared<bool>(false);
   part.submit([removed, id](IndexWriter& w) { *removed = w.remove(id); });

@@ -19,7 +19,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -63,14 +62,8 @@ class BulkIndexWriter {
   void join_links();  // deletes stubs that another part's documents make redundant
   void merge();
 
-  // The link keys of the articles added so far, as the one database IndexWriter writes would
-  // hold them: a link to one of them needs no stub, whichever part holds the article.
-  void forget_keys(const std::string& id_term);
-
   std::string path_;
   std::string parts_dir_;
-  std::unordered_map<std::string, size_t> article_keys_;  // key → articles holding it
-  std::unordered_map<std::string, std::vector<std::string>> keys_of_;  // id term → its article's keys
   Xapian::WritableDatabase lock_;  // the (empty) database at path_, held so no one else writes it
   size_t batch_size_;  // per part
   std::vector<std::unique_ptr<Part>> parts_;
