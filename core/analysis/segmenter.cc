@@ -56,6 +56,15 @@ bool only_space(std::string_view text, uint32_t from, uint32_t to) {
 
 bool alnum(Script s) { return s == Script::Alpha || s == Script::Digit; }
 
+// Adds text[from, to), of script `s`, to a word's pieces: the last piece grows when its script is
+// the same.
+void add_piece(std::vector<Piece>& pieces, size_t from, size_t to, Script s) {
+  if (!pieces.empty() && pieces.back().script == s)
+    pieces.back().end = static_cast<uint32_t>(to);
+  else
+    pieces.push_back(Piece{static_cast<uint32_t>(from), static_cast<uint32_t>(to), s});
+}
+
 // Splits one ICU word [from, to) into words at separators and pieces at script changes.
 void split_word(std::string_view text, uint32_t from, uint32_t to, std::vector<SegmentedWord>& out) {
   SegmentedWord cur{from, from, {}, false};
@@ -82,10 +91,7 @@ void split_word(std::string_view text, uint32_t from, uint32_t to, std::vector<S
         break;
       case Cls::Script:
         if (cur.pieces.empty()) cur.start = static_cast<uint32_t>(at);
-        if (!cur.pieces.empty() && cur.pieces.back().script == s)
-          cur.pieces.back().end = static_cast<uint32_t>(i);
-        else
-          cur.pieces.push_back(Piece{static_cast<uint32_t>(at), static_cast<uint32_t>(i), s});
+        add_piece(cur.pieces, static_cast<size_t>(at), static_cast<size_t>(i), s);
         break;
     }
   }
@@ -136,24 +142,18 @@ std::optional<Script> ascii_alnum(char c) {
 }
 
 // The script runs of the word of Hangul syllables and ASCII letters and digits that starts at
-// text[i] (UAX #29 breaks nowhere between them: WB5, WB8-WB10), appended to `pieces`; returns
+// text[i] (UAX #29 breaks nowhere between them: WB5, WB8-WB10), added to `pieces` (add_piece); returns
 // its end.
 size_t plain_word_end(std::string_view text, size_t i, std::vector<Piece>& pieces) {
-  auto add = [&](size_t from, size_t to, Script s) {
-    if (!pieces.empty() && pieces.back().script == s && pieces.back().end == from)
-      pieces.back().end = static_cast<uint32_t>(to);
-    else
-      pieces.push_back(Piece{static_cast<uint32_t>(from), static_cast<uint32_t>(to), s});
-  };
   while (i < text.size()) {
     if (auto s = ascii_alnum(text[i])) {
-      add(i, i + 1, *s);
+      add_piece(pieces, i, i + 1, *s);
       ++i;
       continue;
     }
     size_t e = syllables_end(text, i);
     if (e == i) break;
-    add(i, e, Script::Hangul);
+    add_piece(pieces, i, e, Script::Hangul);
     i = e;
   }
   return i;
