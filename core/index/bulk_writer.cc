@@ -230,17 +230,30 @@ void BulkIndexWriter::join_links() {
     else
       ++stubs_removed_;  // one database would not have written it
   }
+  // Each part deletes its own on a thread of its own (a database is written from one thread at a
+  // time): at 100K articles the deletions were most of a 14 s join that used one core.
+  std::vector<std::exception_ptr> errors(parts_.size());
+  std::vector<std::thread> threads;
   for (size_t i = 0; i < parts_.size(); ++i) {
-    Xapian::WritableDatabase& db = parts_[i]->writer.database();
-    // Committed as the parts were written, in batches: a stub's deletion buffers a change for each
-    // of its terms, and a large corpus gives way to tens of thousands of stubs here.
-    std::sort(doomed[i].begin(), doomed[i].end());
-    for (size_t k = 0; k < doomed[i].size(); ++k) {
-      db.delete_document(doomed[i][k]);
-      if ((k + 1) % batch_size_ == 0) db.commit();
-    }
-    parts_[i]->writer.commit();
+    threads.emplace_back([this, i, &doomed, &errors] {
+      try {
+        Xapian::WritableDatabase& db = parts_[i]->writer.database();
+        // Committed as the parts were written, in batches: a stub's deletion buffers a change for
+        // each of its terms, and a large corpus gives way to tens of thousands of stubs here.
+        std::sort(doomed[i].begin(), doomed[i].end());
+        for (size_t k = 0; k < doomed[i].size(); ++k) {
+          db.delete_document(doomed[i][k]);
+          if ((k + 1) % batch_size_ == 0) db.commit();
+        }
+        parts_[i]->writer.commit();
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
   }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 void BulkIndexWriter::merge() {
