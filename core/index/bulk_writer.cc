@@ -23,6 +23,10 @@ namespace {
 
 // Articles queued per part: enough to ride out a commit, few enough that memory follows the batch.
 constexpr size_t kQueuedPerPart = 64;
+// Links held back, and articles whose link keys are kept (bulk_writer.h): a few hundred bytes
+// each. News links stories of the days before; the scale corpus links within 500 articles.
+constexpr size_t kHeldLinks = 20000;
+constexpr size_t kRecentArticles = 20000;
 
 }  // namespace
 
@@ -130,18 +134,108 @@ std::string BulkIndexWriter::part_path(size_t i) const { return (fs::path(parts_
 BulkIndexWriter::Part& BulkIndexWriter::part_of(const std::string& id) { return *parts_[stable_bucket(id, parts_.size())]; }
 
 void BulkIndexWriter::add(PreparedArticle&& article) {
-  Part& part = part_of(article.article.id);
+  const size_t seq = next_seq_++;
+  const size_t part = stable_bucket(article.article.id, parts_.size());
+  take_links(article, seq, part);  // the part gets the article without its links
   auto shared = std::make_shared<PreparedArticle>(std::move(article));
-  part.submit([shared, &part, seq = next_seq_++](IndexWriter& w) {
+  parts_[part]->submit([shared](IndexWriter& w) { w.add(std::move(*shared)); });
+}
+
+void BulkIndexWriter::take_links(PreparedArticle& p, size_t seq, size_t part) {
+  // As IndexWriter::add: the article takes the place of the stubs of its story, here of the
+  // links held for it, before anything is written.
+  bool took = false;
+  for (const auto& key : p.keys) {
+    auto it = held_keys_.find(key);
+    if (it == held_keys_.end()) continue;
+    for (size_t n : std::vector<size_t>(it->second)) {
+      Held& h = held_[n - held_front_];
+      h.taken = took = true;
+      for (const auto& k : h.link.keys) {
+        auto& ns = held_keys_[k];
+        ns.erase(std::remove(ns.begin(), ns.end(), n), ns.end());
+        if (ns.empty()) held_keys_.erase(k);
+      }
+    }
+  }
+  if (took) ++stubs_merged_;
+  remember(p.article.id, p.keys, seq);
+  // As IndexWriter::link_to: a story that is indexed (among the last articles) or already has a
+  // stub (a held link) needs none.
+  for (auto& link : p.links) {
+    bool known = false;
+    for (const auto& key : link.keys) known = known || recent_keys_.count(key) || held_keys_.count(key);
+    if (known) continue;
+    const size_t n = held_front_ + held_.size();
+    for (const auto& key : link.keys) held_keys_[key].push_back(n);
+    held_.push_back({seq, part, std::move(link)});
+  }
+  p.links.clear();
+  while (!held_.empty() && (held_.front().taken || held_.size() > kHeldLinks)) send_oldest_link();
+}
+
+void BulkIndexWriter::remember(const std::string& id, std::vector<std::string> keys, size_t seq) {
+  forget(id);  // an earlier version's title and URL
+  for (const auto& key : keys) ++recent_keys_[key];
+  recent_[id] = {seq, std::move(keys)};
+  recent_order_.emplace_back(id, seq);
+  while (recent_order_.size() > kRecentArticles) {
+    auto [old, s] = std::move(recent_order_.front());
+    recent_order_.pop_front();
+    if (auto it = recent_.find(old); it != recent_.end() && it->second.seq == s) forget(old);
+  }
+}
+
+void BulkIndexWriter::forget(const std::string& id) {
+  auto it = recent_.find(id);
+  if (it == recent_.end()) return;
+  for (const auto& key : it->second.keys)
+    if (auto k = recent_keys_.find(key); k != recent_keys_.end() && --k->second == 0) recent_keys_.erase(k);
+  recent_.erase(it);
+}
+
+void BulkIndexWriter::send_oldest_link() {
+  Held h = std::move(held_.front());
+  held_.pop_front();
+  const size_t n = held_front_++;
+  if (h.taken) return;
+  for (const auto& key : h.link.keys) {
+    auto& ns = held_keys_[key];
+    ns.erase(std::remove(ns.begin(), ns.end(), n), ns.end());
+    if (ns.empty()) held_keys_.erase(key);
+  }
+  Part& part = *parts_[h.part];
+  auto link = std::make_shared<PreparedArticle::Link>(std::move(h.link));
+  part.submit([link, &part, seq = h.seq](IndexWriter& w) {
     Xapian::docid last = w.database().get_lastdocid();
-    bool links = !shared->links.empty();
-    w.add(std::move(*shared));
     // Which article wrote each stub, in input order: join_links keeps the earliest stub of a story.
-    if (links && w.database().get_lastdocid() > last) part.created.emplace_back(last + 1, seq);
+    if (w.link_to(*link)) part.created.emplace_back(last + 1, seq);
   });
 }
 
+void BulkIndexWriter::write_held_links() {
+  // The parts are idle: this thread alone uses the writers. A story whose article is in a part
+  // (it came before the link, past the last articles) needs no stub.
+  for (Held& h : held_) {
+    if (h.taken) continue;
+    bool indexed = false;
+    for (const auto& key : h.link.keys)
+      for (size_t j = 0; j < parts_.size() && !indexed; ++j) indexed = parts_[j]->writer.database().term_exists(key);
+    if (indexed) continue;
+    Part& part = *parts_[h.part];
+    Xapian::docid last = part.writer.database().get_lastdocid();
+    if (part.writer.link_to(h.link)) part.created.emplace_back(last + 1, h.seq);
+  }
+  held_.clear();
+  held_keys_.clear();
+  for (auto& p : parts_) {
+    p->writer.commit();
+    p->stats = p->writer.stats();  // as after a job
+  }
+}
+
 bool BulkIndexWriter::remove(const std::string& id) {
+  forget(id);  // a later link to its story needs a stub again
   Part& part = part_of(id);
   auto removed = std::make_shared<bool>(false);
   part.submit([removed, id](IndexWriter& w) { *removed = w.remove(id); });
@@ -173,6 +267,7 @@ void BulkIndexWriter::finish() {
   for (auto& p : parts_) p->wait_idle();
   for (auto& p : parts_) p->stop();  // from here on this thread alone uses the writers
   auto t0 = std::chrono::steady_clock::now();
+  write_held_links();
   join_links();
   join_seconds_ = since(t0);
   t0 = std::chrono::steady_clock::now();

@@ -6,19 +6,28 @@
 // finish() joins the link graph across parts and merges them into DIR with Xapian compaction
 // (the result is compact, as after `indexer --compact`).
 //
-// Links across parts: a part knows only its own documents, so it may write a stub for a story
-// whose article another part holds, or that another part also has a stub of. finish() deletes
-// those stubs before the merge (a stub gives way to the article; of two stubs for one story the
-// one written earlier in the input stays), so DIR holds the documents IndexWriter writes for the same input
+// Links: a stub written for a story whose article comes later is written twice over (added,
+// then replaced or deleted), which cost a sixth of the indexing time. So links are resolved
+// here, in input order, before any part sees them: a story among the last articles (their link
+// keys are kept) needs no stub; the others are held back, and an article that comes later takes
+// their place without a stub ever being written. What is still held at finish() is written as
+// stubs, unless a part holds the story. Past kHeldLinks (memory follows the batch, not the
+// corpus), the oldest held link goes to its part, which writes the stub as IndexWriter would.
+// A part knows only its own documents, so such a stub may be for a story whose article another
+// part holds, or that another part also has a stub of. finish() deletes those stubs before the
+// merge (a stub gives way to the article; of two stubs for one story the one written earlier in
+// the input stays), so DIR holds the documents IndexWriter writes for the same input
 // (tests/integration/ingest_test.cc compares them document by document).
 //
 // A kill before finish() leaves DIR empty and the parts behind; the next BulkIndexWriter on DIR
 // removes them and starts again. An index that already holds documents is written by IndexWriter.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -59,6 +68,12 @@ class BulkIndexWriter {
   struct Part;
   Part& part_of(const std::string& id);
   std::string part_path(size_t i) const;  // DIR.parts/part-i
+  // Links (see above): what the last articles make needless, what an article takes the place of.
+  void take_links(PreparedArticle& article, size_t seq, size_t part);
+  void remember(const std::string& id, std::vector<std::string> keys, size_t seq);
+  void forget(const std::string& id);
+  void send_oldest_link();    // to its part, as a stub job
+  void write_held_links();    // at finish(): the stubs no article took the place of
   void join_links();  // deletes stubs that another part's documents make redundant
   void merge();
 
@@ -68,6 +83,23 @@ class BulkIndexWriter {
   size_t batch_size_;  // per part
   std::vector<std::unique_ptr<Part>> parts_;
   size_t next_seq_ = 0;  // input order of articles
+  // The link keys of the last articles (up to kHeldLinks), by id: a link to one needs no stub.
+  struct Recent {
+    size_t seq;
+    std::vector<std::string> keys;
+  };
+  std::unordered_map<std::string, Recent> recent_;
+  std::deque<std::pair<std::string, size_t>> recent_order_;  // (id, seq), oldest first
+  std::unordered_map<std::string, size_t> recent_keys_;      // key → how many of them hold it
+  // Links held back, in input order; taken ones stay until they reach the front.
+  struct Held {
+    size_t seq, part;  // of the linking article
+    PreparedArticle::Link link;
+    bool taken = false;
+  };
+  std::deque<Held> held_;
+  size_t held_front_ = 0;  // the number of held_.front(), counted from the run's first held link
+  std::unordered_map<std::string, std::vector<size_t>> held_keys_;  // key → numbers of held links
   size_t stubs_removed_ = 0, stubs_merged_ = 0;
   std::optional<WriteStats> final_stats_;  // once the parts are merged
   bool finished_ = false;

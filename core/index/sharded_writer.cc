@@ -182,7 +182,8 @@ void ShardedIndexWriter::link_to(PreparedArticle::Link& link) {
   // As IndexWriter::link_to: the link is the XR term on the linking article; only a story in no
   // shard yet needs a document, its stub.
   if (resolve(link.keys)) return;
-  home_of(link.stub_id, link.stub).db.add_document(link.stub);  // the shard of the stub's own id (undated by month)
+  const Xapian::Document stub = make_document(link.stub, *analyzer_);
+  home_of(link.stub.id, stub).db.add_document(stub);  // the shard of the stub's own id (undated by month)
   ++stats_.stubs;
 }
 

@@ -74,7 +74,7 @@ PreparedArticle prepare(Article article, const Analyzer& analyzer) {
     stub.outlet = article.outlet;  // linked stories are the same outlet's (seed README)
     stub.lang = article.lang;
     stub.stub = true;
-    p.links.push_back({link_keys(analyzer, story.title, story.url), stub.id, make_document(stub, analyzer)});
+    p.links.push_back({link_keys(analyzer, story.title, story.url), std::move(stub)});
   }
   p.article = std::move(article);
   return p;
@@ -123,12 +123,13 @@ void IndexWriter::add(PreparedArticle&& p) {
   maybe_commit();
 }
 
-void IndexWriter::link_to(PreparedArticle::Link& link) {
+bool IndexWriter::link_to(const PreparedArticle::Link& link) {
   // The link itself is the XR term on the linking article (make_document); only a story not yet
   // in the index needs a document, its stub.
-  if (resolve_link(db_, link.keys)) return;
-  db_.add_document(link.stub);
+  if (resolve_link(db_, link.keys)) return false;
+  db_.add_document(make_document(link.stub, *analyzer_));
   ++stats_.stubs;
+  return true;
 }
 
 bool IndexWriter::remove(const std::string& id) {

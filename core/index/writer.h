@@ -23,14 +23,13 @@ struct WriteStats {
 };
 
 // What writing an article needs that does not depend on the index: its document, spelling words,
-// link keys, and a stub document for each story it links to (written only if the story is not
-// indexed yet). prepare() runs on any thread, so the indexer analyses on every core and writes
+// link keys, and a stub for each story it links to (written only if the story is not indexed
+// yet). prepare() runs on any thread, so the indexer analyses on every core and writes
 // from one.
 struct PreparedArticle {
   struct Link {
     std::vector<std::string> keys;  // link_keys of the story
-    std::string stub_id;
-    Xapian::Document stub;
+    Article stub;                   // its stub, analysed only when written (most links find their story)
   };
   Article article;
   Xapian::Document doc;
@@ -54,6 +53,10 @@ class IndexWriter {
   void add(const Article& article) { add(prepare(article, *analyzer_)); }
   void add(PreparedArticle&& article);
   bool remove(const std::string& id);  // false when no such article
+  // Writes the story's stub unless the index holds the story (an article or a stub with one of
+  // its keys); true when written, committed with the next batch. add() calls it for each of an
+  // article's links.
+  bool link_to(const PreparedArticle::Link& link);
   void commit();
   // Commits, then rewrites the index compactly (Xapian compaction: about half the size and
   // faster reads, at a few seconds per 100,000 articles) and swaps it in at once. The write lock
@@ -64,7 +67,6 @@ class IndexWriter {
   Xapian::WritableDatabase& database() { return db_; }
 
  private:
-  void link_to(PreparedArticle::Link& link);
   void maybe_commit();
 
   std::string path_;
