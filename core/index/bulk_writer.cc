@@ -23,10 +23,6 @@ namespace {
 
 // Articles queued per part: enough to ride out a commit, few enough that memory follows the batch.
 constexpr size_t kQueuedPerPart = 64;
-// Links held back, and articles whose link keys are kept (bulk_writer.h): a few hundred bytes
-// each. News links stories of the days before; the scale corpus links within 500 articles.
-constexpr size_t kHeldLinks = 20000;
-constexpr size_t kRecentArticles = 20000;
 
 }  // namespace
 
@@ -109,11 +105,12 @@ bool BulkIndexWriter::is_new_index(const std::string& path) {
 }
 
 BulkIndexWriter::BulkIndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t parts,
-                                 size_t batch_size)
+                                 size_t batch_size, size_t link_window)
     : path_(path),
       parts_dir_(path + ".parts"),
       lock_(path, Xapian::DB_CREATE_OR_OPEN),
-      batch_size_(std::max<size_t>(batch_size / std::max<size_t>(parts, 1), 1)) {
+      batch_size_(std::max<size_t>(batch_size / std::max<size_t>(parts, 1), 1)),
+      link_window_(link_window) {
   if (lock_.get_doccount() != 0)
     throw std::runtime_error(path + " already holds documents: only a new index is written in parts");
   fs::remove_all(parts_dir_);  // left by a killed run, whose index stayed empty
@@ -171,7 +168,7 @@ void BulkIndexWriter::take_links(PreparedArticle& p, size_t seq, size_t part) {
     held_.push_back({seq, part, std::move(link)});
   }
   p.links.clear();
-  while (!held_.empty() && (held_.front().taken || held_.size() > kHeldLinks)) send_oldest_link();
+  while (!held_.empty() && (held_.front().taken || held_.size() > link_window_)) send_oldest_link();
 }
 
 void BulkIndexWriter::remember(const std::string& id, std::vector<std::string> keys, size_t seq) {
@@ -179,7 +176,7 @@ void BulkIndexWriter::remember(const std::string& id, std::vector<std::string> k
   for (const auto& key : keys) ++recent_keys_[key];
   recent_[id] = {seq, std::move(keys)};
   recent_order_.emplace_back(id, seq);
-  while (recent_order_.size() > kRecentArticles) {
+  while (recent_order_.size() > link_window_) {
     auto [old, s] = std::move(recent_order_.front());
     recent_order_.pop_front();
     if (auto it = recent_.find(old); it != recent_.end() && it->second.seq == s) forget(old);

@@ -11,8 +11,8 @@
 // here, in input order, before any part sees them: a story among the last articles (their link
 // keys are kept) needs no stub; the others are held back, and an article that comes later takes
 // their place without a stub ever being written. What is still held at finish() is written as
-// stubs, unless a part holds the story. Past kHeldLinks (memory follows the batch, not the
-// corpus), the oldest held link goes to its part, which writes the stub as IndexWriter would.
+// stubs, unless a part holds the story. Past `link_window` held links (memory follows it, not
+// the corpus), the oldest goes to its part, which writes the stub as IndexWriter would.
 // A part knows only its own documents, so such a stub may be for a story whose article another
 // part holds, or that another part also has a stub of. finish() deletes those stubs before the
 // merge (a stub gives way to the article; of two stubs for one story the one written earlier in
@@ -45,8 +45,11 @@ class BulkIndexWriter {
   // Creates (or opens, empty) the database at `path`, holding its write lock until finish(), and
   // starts `parts` writer threads. Throws std::runtime_error if `path` holds documents, and
   // Xapian::Error on I/O failure. `batch_size` is split over the parts: memory follows it.
+  // `link_window`: how many of the last articles' link keys are kept, and how many links are
+  // held back (see above), each a few hundred bytes. News links stories of the days before; the
+  // scale corpus links within 500 articles. 0 sends every link to its part at once.
   BulkIndexWriter(const std::string& path, std::shared_ptr<const Analyzer> analyzer, size_t parts,
-                  size_t batch_size = 1000);
+                  size_t batch_size = 1000, size_t link_window = 20000);
   ~BulkIndexWriter();  // without finish(): stops the writers, removes the parts, DIR stays empty
 
   // Queued to the part of the article's id; blocks while that part is far behind. Rethrows a
@@ -81,9 +84,10 @@ class BulkIndexWriter {
   std::string parts_dir_;
   Xapian::WritableDatabase lock_;  // the (empty) database at path_, held so no one else writes it
   size_t batch_size_;  // per part
+  size_t link_window_;
   std::vector<std::unique_ptr<Part>> parts_;
   size_t next_seq_ = 0;  // input order of articles
-  // The link keys of the last articles (up to kHeldLinks), by id: a link to one needs no stub.
+  // The link keys of the last link_window_ articles, by id: a link to one needs no stub.
   struct Recent {
     size_t seq;
     std::vector<std::string> keys;
