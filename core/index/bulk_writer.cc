@@ -145,14 +145,10 @@ void BulkIndexWriter::take_links(PreparedArticle& p, size_t seq, size_t part) {
   for (const auto& key : p.keys) {
     auto it = held_keys_.find(key);
     if (it == held_keys_.end()) continue;
-    for (size_t n : std::vector<size_t>(it->second)) {
+    for (size_t n : std::vector<size_t>(it->second)) {  // a copy: unhold() changes it
       Held& h = held_[n - held_front_];
       h.taken = took = true;
-      for (const auto& k : h.link.keys) {
-        auto& ns = held_keys_[k];
-        ns.erase(std::remove(ns.begin(), ns.end(), n), ns.end());
-        if (ns.empty()) held_keys_.erase(k);
-      }
+      unhold(n, h.link.keys);
     }
   }
   if (took) ++stubs_merged_;
@@ -196,11 +192,7 @@ void BulkIndexWriter::send_oldest_link() {
   held_.pop_front();
   const size_t n = held_front_++;
   if (h.taken) return;
-  for (const auto& key : h.link.keys) {
-    auto& ns = held_keys_[key];
-    ns.erase(std::remove(ns.begin(), ns.end(), n), ns.end());
-    if (ns.empty()) held_keys_.erase(key);
-  }
+  unhold(n, h.link.keys);
   Part& part = *parts_[h.part];
   auto link = std::make_shared<PreparedArticle::Link>(std::move(h.link));
   part.submit([link, &part, seq = h.seq](IndexWriter& w) {
@@ -210,15 +202,27 @@ void BulkIndexWriter::send_oldest_link() {
   });
 }
 
+void BulkIndexWriter::unhold(size_t n, const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    auto& ns = held_keys_[key];
+    ns.erase(std::remove(ns.begin(), ns.end(), n), ns.end());
+    if (ns.empty()) held_keys_.erase(key);
+  }
+}
+
+bool BulkIndexWriter::other_part_holds(const std::vector<std::string>& keys, size_t part) {
+  for (const auto& key : keys)
+    for (size_t j = 0; j < parts_.size(); ++j)
+      if (j != part && parts_[j]->writer.database().term_exists(key)) return true;
+  return false;
+}
+
 void BulkIndexWriter::write_held_links() {
   // The parts are idle: this thread alone uses the writers. A story whose article is in a part
-  // (it came before the link, past the last articles) needs no stub.
+  // (it came before the link, past the last articles) needs no stub: link_to looks in the
+  // linking article's part, other_part_holds in the others.
   for (Held& h : held_) {
-    if (h.taken) continue;
-    bool indexed = false;
-    for (const auto& key : h.link.keys)
-      for (size_t j = 0; j < parts_.size() && !indexed; ++j) indexed = parts_[j]->writer.database().term_exists(key);
-    if (indexed) continue;
+    if (h.taken || other_part_holds(h.link.keys, h.part)) continue;
     Part& part = *parts_[h.part];
     Xapian::docid last = part.writer.database().get_lastdocid();
     if (part.writer.link_to(h.link)) part.created.emplace_back(last + 1, h.seq);
@@ -306,12 +310,10 @@ void BulkIndexWriter::join_links() {
   std::unordered_map<std::string, size_t> kept;  // key → part of the stub that holds it
   std::vector<std::vector<Xapian::docid>> doomed(parts_.size());
   for (const Stub& s : stubs) {
-    bool by_article = false, by_stub = false;
-    for (const auto& key : s.keys) {
-      for (size_t j = 0; j < parts_.size() && !by_article; ++j)
-        if (j != s.part && parts_[j]->writer.database().term_exists(key)) by_article = true;
+    const bool by_article = other_part_holds(s.keys, s.part);
+    bool by_stub = false;
+    for (const auto& key : s.keys)
       if (auto k = kept.find(key); k != kept.end() && k->second != s.part) by_stub = true;
-    }
     if (!by_article && !by_stub) {
       for (const auto& key : s.keys) kept.emplace(key, s.part);
       continue;

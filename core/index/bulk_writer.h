@@ -75,6 +75,8 @@ class BulkIndexWriter {
   void take_links(PreparedArticle& article, size_t seq, size_t part);
   void remember(const std::string& id, std::vector<std::string> keys, size_t seq);
   void forget(const std::string& id);
+  void unhold(size_t n, const std::vector<std::string>& keys);  // held link n is taken or sent
+  bool other_part_holds(const std::vector<std::string>& keys, size_t part);  // an article with a key
   void send_oldest_link();    // to its part, as a stub job
   void write_held_links();    // at finish(): the stubs no article took the place of
   void join_links();  // deletes stubs that another part's documents make redundant
