@@ -33,15 +33,14 @@ struct Article {
 
 nlohmann::json to_json(const Article& a);
 
-// A document's data: the article's JSON (to_json(a).dump()) as one zstd frame. Xapian would
-// deflate plain JSON and inflate it on every read, 21 us for a 2.8 KB article, which made stored
-// reads a third of a keyword query's time with ten hits; zstd decodes it in 10 us. Xapian keeps
-// the frame as it is, since zlib cannot shrink it. (Scale corpus: 0.56 of the JSON's size,
-// zlib 0.53.)
+// A stored article (schema.h, kStoredSlot): the article's JSON (to_json(a).dump()) as one zstd
+// frame. Xapian would deflate plain JSON as document data and inflate it on every read, 21 us
+// for a 2.8 KB article, which made stored reads a third of a keyword query's time with ten hits;
+// zstd decodes it in 10 us. (Scale corpus: 0.56 of the JSON's size, zlib 0.53.)
 std::string pack_stored(std::string_view json);
-// The JSON of a document's data. Throws std::runtime_error when `data` is no zstd frame.
+// The JSON of a stored article. Throws std::runtime_error when `data` is no zstd frame.
 std::string unpack_stored(std::string_view data);
-// The article of a document's data, read with simdjson, 5x faster than nlohmann::json's parser
+// The article of a stored article's bytes, read with simdjson, 5x faster than nlohmann::json's parser
 // on stored articles (3.2 KB on average, mostly body: 4 vs 22 us). Throws std::runtime_error
 // when `data` does not hold a JSON object.
 nlohmann::json parse_stored(std::string_view data);

@@ -147,7 +147,7 @@ std::string order_key(std::optional<int64_t> published_at, std::string_view id) 
 
 Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling) {
   Xapian::Document doc;
-  doc.set_data(pack_stored(to_json(a).dump()));
+  doc.add_value(kStoredSlot, pack_stored(to_json(a).dump()));
   doc.add_boolean_term(boolean_term(field("id").prefix, a.id));
   doc.add_boolean_term(std::string(kKindPrefix) + (a.stub ? "stub" : "article"));
 

@@ -1,5 +1,6 @@
-// Article → Xapian::Document, driven by the schema table. The document's data is the article's
-// JSON (zstd, article.h pack_stored), so searchd can return every field without a second store.
+// Article → Xapian::Document, driven by the schema table. The document stores the article's
+// JSON (zstd, article.h pack_stored; value slot kStoredSlot), so searchd can return every field
+// without a second store.
 #pragma once
 
 #include <cstdint>

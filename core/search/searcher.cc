@@ -462,7 +462,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
     if (ranked.size() > need) ranked.resize(need);
   }
   auto read_article = [&](Ranked& r) -> nlohmann::json& {
-    if (r.article.is_null()) r.article = parse_stored((*r.mset)[r.index].get_document().get_data());
+    if (r.article.is_null()) r.article = parse_stored(stored_article((*r.mset)[r.index].get_document()));
     return r.article;
   };
   if (rerank) {
@@ -475,7 +475,7 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
         const nlohmann::json& a = read_article(ranked[i]);
         text = {a.value("title", ""), a.value("body", "")};
       } else {
-        text = stored_text((*ranked[i].mset)[ranked[i].index].get_document().get_data());
+        text = stored_text(stored_article((*ranked[i].mset)[ranked[i].index].get_document()));
       }
       PassageEvidence e = passage_evidence(text.body, passage, opt.passage_window, pq.asks_when ? opt.date_reach : 0, text.title);
       ranked[i].score *= (1 + opt.passage_weight * e.coverage) * (1 + opt.sentence_weight * e.sentence) *
@@ -598,7 +598,7 @@ std::vector<Suggestion> Searcher::suggest(const std::string& text, size_t limit)
     set_bm25_query(enquire, q, builder_.options());
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     for (auto it = mset.begin(); it != mset.end() && out.size() < limit; ++it) {
-      nlohmann::json a = parse_stored(it.get_document().get_data());
+      nlohmann::json a = parse_stored(stored_article(it.get_document()));
       out.push_back(Suggestion{a.value("title", ""), "title", a.value("id", "")});
     }
     return out;
@@ -612,9 +612,9 @@ std::optional<nlohmann::json> Searcher::article(const std::string& id) const {
     auto docid = find_document(*db, boolean_term(field("id").prefix, id));
     if (!docid) return std::optional<nlohmann::json>();
     Xapian::Document doc = db->get_document(*docid);
-    nlohmann::json a = parse_stored(doc.get_data());
+    nlohmann::json a = parse_stored(stored_article(doc));
     auto brief = [&](Xapian::docid d) {
-      nlohmann::json other = parse_stored(db->get_document(d).get_data());
+      nlohmann::json other = parse_stored(stored_article(db->get_document(d)));
       return nlohmann::json{{"id", other.value("id", "")}, {"title", other.value("title", "")}, {"stub", other.value("stub", false)}};
     };
 

@@ -189,7 +189,7 @@ std::string hash2_shard(const std::string& id) { return shard_name(ShardLayout{S
 std::set<std::string> ids_in(const std::string& db) {
   std::set<std::string> out;
   Xapian::Database d(db);
-  for (auto it = d.postlist_begin(""); it != d.postlist_end(""); ++it) out.insert(parse_stored(d.get_document(*it).get_data()).value("id", ""));
+  for (auto it = d.postlist_begin(""); it != d.postlist_end(""); ++it) out.insert(parse_stored(stored_article(d.get_document(*it))).value("id", ""));
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "article.h"
+#include "schema.h"
 #include "search/snippet.h"
 #include <cstdlib>
 #include <stdexcept>
@@ -109,7 +110,7 @@ std::map<std::string, std::string> dump_index(const std::string& path) {
   std::map<std::string, std::string> out;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     Xapian::Document doc = db.get_document(*it);
-    std::string json = unpack_stored(doc.get_data());
+    std::string json = unpack_stored(stored_article(doc));
     std::string id = nlohmann::json::parse(json).value("id", "");
     std::string dump = json + "\n";
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
