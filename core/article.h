@@ -40,7 +40,7 @@ nlohmann::json to_json(const Article& a);
 std::string pack_stored(std::string_view json);
 // The JSON of a stored article. Throws std::runtime_error when `data` is no zstd frame.
 std::string unpack_stored(std::string_view data);
-// The article of a stored article's bytes, read with simdjson, 5x faster than nlohmann::json's parser
+// The article in a stored article's bytes, read with simdjson, 5x faster than nlohmann::json's parser
 // on stored articles (3.2 KB on average, mostly body: 4 vs 22 us). Throws std::runtime_error
 // when `data` does not hold a JSON object.
 nlohmann::json parse_stored(std::string_view data);
