@@ -218,6 +218,37 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
 
 }  // namespace
 
+namespace {
+
+// What names one revision of one database, or "" when there is none to name: several databases
+// (shards) or a remote one.
+std::string revision_key(const Xapian::Database& db) {
+  try {
+    return db.get_uuid() + ':' + std::to_string(db.get_revision());
+  } catch (const Xapian::Error&) {
+    return {};
+  }
+}
+
+}  // namespace
+
+Xapian::doccount QueryBuilder::term_freq(const Xapian::Database& db, const std::string& revision, const std::string& term) const {
+  if (revision.empty()) return db.get_termfreq(term);
+  {
+    std::lock_guard lock(freqs_->mu);
+    if (freqs_->revision == revision)
+      if (auto it = freqs_->df.find(term); it != freqs_->df.end()) return it->second;
+  }
+  const Xapian::doccount df = db.get_termfreq(term);  // outside the lock: a block read
+  std::lock_guard lock(freqs_->mu);
+  if (freqs_->revision != revision || freqs_->df.size() >= 200'000) {
+    freqs_->revision = revision;
+    freqs_->df.clear();
+  }
+  freqs_->df.emplace(term, df);
+  return df;
+}
+
 ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* expand_in,
                                 const Xapian::Database* vocabulary) const {
   ParsedQuery pq;
@@ -231,8 +262,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   const Xapian::Database* stats = expand_in ? expand_in : vocabulary;
   // Terms in more than `share` of the documents weigh little and have the longest posting lists:
   // the bag and the proximity pairs leave them out.
+  const std::string revision = stats ? revision_key(*stats) : std::string();
   auto common = [&](const std::string& term, double share) {
-    return stats && stats->get_termfreq(term) > share * stats->get_doccount();
+    return stats && term_freq(*stats, revision, term) > share * stats->get_doccount();
   };
 
   // One word: its forms, its parts in order (mixed script), all its syllable bigrams

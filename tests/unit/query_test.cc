@@ -1,6 +1,8 @@
 // Query building (core/search/query.h): tables of query string → the shape of its Xapian query.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <regex>
 
 #include "analysis/analyzer.h"
@@ -83,6 +85,35 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
   std::string d = builder.build("데이터센터", nullptr, &db).query.get_description();
   EXPECT_EQ(count(d, "0.10000000000000000555 * XB데이"), 1u) << d;
   EXPECT_EQ(count(d, "0.5999999999999999778 * XB센터"), 1u) << d;
+}
+
+// The builder keeps the frequencies it looked up for one revision of an index (query.h,
+// TermFreqs), and only for it: once a commit makes a bigram common and the database is reopened,
+// the bag leaves it out. An on-disk index: only those have revisions.
+TEST(QueryBuilder, TermFrequenciesFollowTheIndexRevision) {
+  std::string dir = (std::filesystem::temp_directory_path() / "sosik-query-XXXXXX").string();
+  ASSERT_NE(mkdtemp(dir.data()), nullptr) << dir;
+  {
+    Xapian::WritableDatabase w(dir, Xapian::DB_CREATE_OR_OPEN);
+    auto add = [&](bool center) {
+      Xapian::Document d;
+      d.add_term("XB데이");
+      if (center) d.add_term("XB센터");
+      w.add_document(d);
+    };
+    for (int i = 0; i < 10; ++i) add(i == 0);
+    w.commit();
+    QueryBuilder builder(Analyzer::korean());
+    Xapian::Database db(dir);
+    auto center = [&] { return count(builder.build("데이터센터", nullptr, &db).relaxed.get_description(), "XB센터"); };
+    EXPECT_EQ(center(), 2u) << "XB센터 in 1 of 10 documents: in the bag";
+    for (int i = 0; i < 10; ++i) add(true);
+    w.commit();
+    EXPECT_EQ(center(), 2u) << "the database still reads the revision it opened";
+    db.reopen();
+    EXPECT_EQ(center(), 1u) << "XB센터 in 11 of 20 documents: a frequency cached for the revision before was used";
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // A word's bigram AND (its syllable bigrams, all of them) is what lets a word of a strict query
