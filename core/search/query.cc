@@ -216,15 +216,12 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // What names one revision of one database, or "" when there is none to name: several databases
-// (shards) or a remote one.
+// (shards), a remote one, or one without a uuid (in memory).
 std::string revision_key(const Xapian::Database& db) {
   try {
-    return db.get_uuid() + ':' + std::to_string(db.get_revision());
+    std::string uuid = db.get_uuid();
+    return uuid.empty() ? uuid : uuid + ':' + std::to_string(db.get_revision());
   } catch (const Xapian::Error&) {
     return {};
   }

@@ -7,8 +7,8 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
