@@ -43,6 +43,16 @@ bool is_stub(const Xapian::Document& doc) {
   return t != doc.termlist_end() && *t == term;
 }
 
+std::optional<Xapian::rev> single_revision(const Xapian::Database& db) {
+  try {
+    return db.get_revision();
+  } catch (const Xapian::InvalidOperationError&) {
+    return std::nullopt;  // several databases (shards)
+  } catch (const Xapian::UnimplementedError&) {
+    return std::nullopt;  // a remote one
+  }
+}
+
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term) {
   Xapian::PostingIterator it = db.postlist_begin(term);
   if (it == db.postlist_end(term)) return std::nullopt;

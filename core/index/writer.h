@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ void check_schema_version(const Xapian::Database& db, const std::string& path, c
 std::vector<std::pair<std::string, std::string>> schema_stamp(const Analyzer& analyzer);
 // Records schema_stamp on a database being written.
 void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer);
+
+// The revision `db` is at, when it has a single one: not several databases (shards), nor a
+// remote one.
+std::optional<Xapian::rev> single_revision(const Xapian::Database& db);
 
 // The first document indexed by `term`, if any.
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term);

@@ -10,6 +10,7 @@
 #include "../analysis/hangul.h"
 #include "../analysis/normalizer.h"
 #include "../index/document.h"
+#include "../index/writer.h"
 #include "../schema.h"
 
 namespace sosik {
@@ -216,15 +217,13 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
   return out;
 }
 
-// What names one revision of one database, or "" when there is none to name: several databases
-// (shards), a remote one, or one without a uuid (in memory).
+// What names one revision of one database (a new index swapped in at the same path may reach
+// the same revision), or "" when there is none to name: no single revision (single_revision),
+// or no uuid (in memory).
 std::string revision_key(const Xapian::Database& db) {
-  try {
-    std::string uuid = db.get_uuid();
-    return uuid.empty() ? uuid : uuid + ':' + std::to_string(db.get_revision());
-  } catch (const Xapian::Error&) {
-    return {};
-  }
+  std::optional<Xapian::rev> revision = single_revision(db);
+  std::string uuid = revision ? db.get_uuid() : std::string();
+  return uuid.empty() ? uuid : uuid + ':' + std::to_string(*revision);
 }
 
 }  // namespace

@@ -183,16 +183,10 @@ std::string cache_key(const SearchRequest& r, unsigned aliases) {
 
 SearchResponse Searcher::search(const SearchRequest& req) const {
   return with_index([&](Lease& db) {  // reopened: its revision is the latest commit
-    std::optional<Xapian::rev> revision;
-    try {
-      // Not for a degraded read: the shard that answered would stand for the index.
-      const auto& health = db.index().health();
-      if (!health || health->total == 1) revision = db->get_revision();
-    } catch (const Xapian::InvalidOperationError&) {
-      // Several databases (shards) have no single revision: no cache.
-    } catch (const Xapian::UnimplementedError&) {
-      // Nor has a remote one.
-    }
+    // Several databases (shards) or a remote one have no single revision: no cache. Nor has a
+    // degraded read: the shard that answered would stand for the index.
+    const auto& health = db.index().health();
+    const std::optional<Xapian::rev> revision = !health || health->total == 1 ? single_revision(*db) : std::nullopt;
     if (!revision) return search_uncached(db.index(), req);
     std::string key = cache_key(req, builder_.aliases_generation());
     if (auto hit = cache_.get(key, *revision)) {
