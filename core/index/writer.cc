@@ -53,6 +53,12 @@ std::optional<Xapian::rev> single_revision(const Xapian::Database& db) {
   }
 }
 
+std::string revision_key(const Xapian::Database& db) {
+  std::optional<Xapian::rev> revision = single_revision(db);
+  std::string uuid = revision ? db.get_uuid() : std::string();
+  return uuid.empty() ? uuid : uuid + ':' + std::to_string(*revision);
+}
+
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term) {
   Xapian::PostingIterator it = db.postlist_begin(term);
   if (it == db.postlist_end(term)) return std::nullopt;

@@ -1,5 +1,6 @@
-// A bounded LRU cache of search responses, valid for one index revision: a repeated query is
-// answered without matching, and the next commit makes every entry stale.
+// A bounded LRU cache of search responses, valid for one revision of one index (revision_key in
+// index/writer.h): a repeated query is answered without matching, and the next commit, or another
+// index in its place, makes every entry stale.
 #pragma once
 
 #include <list>
@@ -16,7 +17,7 @@ class RevisionCache {
  public:
   explicit RevisionCache(size_t capacity) : capacity_(capacity) {}
 
-  std::optional<Value> get(const std::string& key, unsigned long long revision) {
+  std::optional<Value> get(const std::string& key, const std::string& revision) {
     std::lock_guard lock(mu_);
     if (revision != revision_) return std::nullopt;
     auto it = index_.find(key);
@@ -25,7 +26,7 @@ class RevisionCache {
     return it->second->second;
   }
 
-  void put(const std::string& key, unsigned long long revision, Value value) {
+  void put(const std::string& key, const std::string& revision, Value value) {
     if (capacity_ == 0) return;
     std::lock_guard lock(mu_);
     if (revision != revision_) {  // a commit happened: everything cached is stale
@@ -49,7 +50,7 @@ class RevisionCache {
  private:
   size_t capacity_;
   std::mutex mu_;
-  unsigned long long revision_ = 0;
+  std::string revision_;
   std::list<std::pair<std::string, Value>> order_;
   std::unordered_map<std::string, typename std::list<std::pair<std::string, Value>>::iterator> index_;
 };

@@ -217,15 +217,6 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
   return out;
 }
 
-// What names one revision of one database (a new index swapped in at the same path may reach
-// the same revision), or "" when there is none to name: no single revision (single_revision),
-// or no uuid (in memory).
-std::string revision_key(const Xapian::Database& db) {
-  std::optional<Xapian::rev> revision = single_revision(db);
-  std::string uuid = revision ? db.get_uuid() : std::string();
-  return uuid.empty() ? uuid : uuid + ':' + std::to_string(*revision);
-}
-
 }  // namespace
 
 Xapian::doccount QueryBuilder::term_freq(const Xapian::Database& db, const std::string& revision, const std::string& term) const {

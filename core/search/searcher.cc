@@ -186,15 +186,15 @@ SearchResponse Searcher::search(const SearchRequest& req) const {
     // Several databases (shards) or a remote one have no single revision: no cache. Nor has a
     // degraded read: the shard that answered would stand for the index.
     const auto& health = db.index().health();
-    const std::optional<Xapian::rev> revision = !health || health->total == 1 ? single_revision(*db) : std::nullopt;
-    if (!revision) return search_uncached(db.index(), req);
+    const std::string revision = !health || health->total == 1 ? revision_key(*db) : std::string();
+    if (revision.empty()) return search_uncached(db.index(), req);
     std::string key = cache_key(req, builder_.aliases_generation());
-    if (auto hit = cache_.get(key, *revision)) {
+    if (auto hit = cache_.get(key, revision)) {
       hit->cached = true;
       return *hit;
     }
     SearchResponse res = search_uncached(db.index(), req);
-    cache_.put(key, *revision, res);
+    cache_.put(key, revision, res);
     return res;
   });
 }

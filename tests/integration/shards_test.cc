@@ -822,6 +822,34 @@ TEST(StubFiles, ReadAsXapianReadsThem) {
   }
 }
 
+// Blue-green re-indexing: a stub switched from one fresh index to another, both at revision 1.
+// The response cache keyed by revision alone answered the old index's hits.
+TEST(StubFiles, SwitchedToAnotherIndexAtTheSameRevisionAnswersFromIt) {
+  TempDir dir;
+  for (const char* name : {"blue", "green"}) {
+    write_file(dir / (std::string(name) + ".jsonl"),
+               std::string(R"({"id":")") + name + R"(-1","title":"얼룩말코끼리 소식","body":"얼룩말코끼리가 나타났다."})" "\n");
+    CommandResult r = run_indexer(dir / name, {dir / (std::string(name) + ".jsonl")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_EQ(Xapian::Database(dir / "blue").get_revision(), Xapian::Database(dir / "green").get_revision())
+      << "the case needs both indexes at one revision";
+  const std::string stub = dir / "live.stub";
+  write_file(stub, "auto blue\n");
+  Searcher searcher(stub, Analyzer::korean());  // with its response cache
+  SearchRequest req;
+  req.q = "얼룩말코끼리";
+  auto first_id = [&] {
+    SearchResponse res = searcher.search(req);
+    return res.hits.empty() ? std::string("(no hit)") : res.hits[0].id;
+  };
+  ASSERT_EQ(first_id(), "blue-1");
+  ASSERT_EQ(first_id(), "blue-1");  // now from the cache
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a new mtime, whatever its resolution
+  write_file(stub, "auto green\n");
+  EXPECT_EQ(first_id(), "green-1") << "a cached response of the index the stub left (core/search/cache.h)";
+}
+
 TEST(ReadReplica, AnArticleIndexedOnTheMasterBecomesSearchableOnTheReplica) {
   if (!have(kReplicateServer) || !have(kReplicate)) GTEST_SKIP() << "xapian-replicate(-server) missing: apt-get install xapian-tools";
   TempDir dir;
