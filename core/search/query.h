@@ -53,13 +53,12 @@ struct QueryOptions {
   // p50 24 → 16.6 ms; KorQuAD MRR .9665 → .9662 (0.05: .9656, news-keywords .9733 → .9633).
   double pair_max_df = 0.2;
   // Over a relaxed query's candidates, the pairs (which read positions) are scored on the first
-  // this many hits by everything else, or as many as the page needs: weights add, so those hits
-  // get the scores the whole query gives them. At 100K articles, per question 0.86× the time
-  // (median of the 199 questions, each the best of 6 interleaved runs, snippets off; 156 faster);
-  // agreement with scoring every match unchanged (query-latency --agreement: 195/199, .967), as
-  // at 20. bench/relevance asks for 100 hits, which all get the pairs: KorQuAD MRR .9708 either
-  // way, R@1 .9485 → .9486, R@10 .9962 → .9960 (a sum in another order breaks near-ties
-  // otherwise); the other sets unchanged.
+  // this many hits by everything else, whatever the page (a deeper page re-scoring deeper made
+  // pages repeat and skip hits): weights add, so those hits get the scores the whole query gives
+  // them. At 100K articles, per question 0.86× the time (median of the 199 questions, each the
+  // best of 6 interleaved runs, snippets off; 156 faster); agreement with scoring every match
+  // unchanged (query-latency --agreement: 195/199, .967), as at 20. KorQuAD MRR .9707 at 30
+  // and 50, .9705 at 100; korquad-keywords .9029 at all three.
   Xapian::doccount pair_depth = 30;
   // Passage rerank (passage.h): the top `rerank_depth` hits of a relevance-sorted question (ends
   // with '?' or asks with 무엇, 누구, …) of two or more words are re-scored as
@@ -89,7 +88,7 @@ struct QueryOptions {
   // snippets on): each hit below the page is one more stored body read and inflated.
   Xapian::doccount rerank_depth = 10;
   // A relaxed query (a question, a long query) is scored whole only on the documents that its
-  // words alone rank first, this many (or as many as the page needs): the words find the
+  // words alone rank first, this many, for every page: the words find the
   // candidates, the bigram bag and the proximity pairs order them (Searcher::run). Scoring every
   // document that shares a bigram with a question was most of its time: at 100K articles,
   // questions p50 9.8 → 4.2 ms, mean 12.6 → 6.0 ms (query-latency, 199 questions); 200: 5.1 /

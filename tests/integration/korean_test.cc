@@ -530,3 +530,56 @@ TEST(KoreanNouns, TheIndexerPrintsWhatAnIndexRecords) {
 
 }  // namespace
 }  // namespace sosik::test
+
+namespace sosik::test {
+namespace {
+
+// The proximity pairs re-score a question's first pair_depth hits only. They re-scored as many
+// as the page needed, so a deep page lifted a hit from below that depth over hits that earlier
+// pages had shown: the pages repeated one hit and skipped another. Small depths here stand for
+// the defaults (pair_depth 30, candidate_depth 100); pages stay within the candidates.
+TEST(KoreanPages, DeepPagesOfAQuestionNeitherRepeatNorSkipAHit) {
+  TempDir dir;
+  std::string lines;
+  auto add = [&](const std::string& id, const std::string& body) {
+    lines += json({{"id", id}, {"title", "기록 " + id}, {"body", body}}).dump() + "\n";
+  };
+  for (int i = 0; i < 13; ++i)  // both words, far apart: no pair
+    add("apart-" + std::to_string(i), std::string(i % 3 + 1, ' ') + "관동군은 " + filler(1 + i % 4) + "칙어를 " + filler(i % 2));
+  add("together", "관동군의 칙어가 내려졌다. " + filler(12));  // the pair, in a long text: low BM25
+  add("bigram-only", "관동지방에 비가 내렸다.");  // neither word, one of their bigrams: past the candidates
+  for (int i = 0; i < 10; ++i) add("other-" + std::to_string(i), filler(2));
+  write_file(dir / "a.jsonl", lines);
+  ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
+
+  QueryOptions opt;
+  opt.pair_depth = 3;
+  opt.candidate_depth = 20;
+  opt.pair_max_df = opt.candidate_max_df = opt.bag_max_df = 1;  // every word counts in so small an index
+  opt.proximity_weight = 5;  // a pair lifts its hit past any other
+  opt.passage_weight = 0;    // no passage rerank: the pairs alone reorder
+  Searcher searcher(dir / "db", Analyzer::korean(), opt, nullptr, 0);
+  auto page = [&](size_t offset, size_t limit) {
+    SearchRequest req;
+    req.q = "관동군 칙어는 무엇인가?";
+    req.offset = offset;
+    req.limit = limit;
+    req.snippets = false;
+    std::vector<std::string> out;
+    for (const Hit& h : searcher.search(req).hits) out.push_back(h.id);
+    return out;
+  };
+  const std::vector<std::string> whole = page(0, 20);
+  ASSERT_EQ(whole.size(), 15u) << join(whole);
+  EXPECT_EQ(whole.back(), "bigram-only") << "the documents without a query word follow those with one: " << join(whole);
+  for (size_t limit : {1, 2, 5}) {
+    std::vector<std::string> paged;
+    for (size_t offset = 0; offset < whole.size(); offset += limit)
+      for (const auto& id : page(offset, limit)) paged.push_back(id);
+    EXPECT_EQ(paged, whole) << "pages of " << limit << " (core/search/searcher.cc, pairs_apart): " << join(paged)
+                            << "\nwhole list: " << join(whole);
+  }
+}
+
+}  // namespace
+}  // namespace sosik::test
