@@ -93,6 +93,10 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
 TEST(QueryBuilder, TermFrequenciesFollowTheIndexRevision) {
   std::string dir = (std::filesystem::temp_directory_path() / "sosik-query-XXXXXX").string();
   ASSERT_NE(mkdtemp(dir.data()), nullptr) << dir;
+  struct Remove {
+    const std::string& dir;
+    ~Remove() { std::filesystem::remove_all(dir); }  // also when an assertion returns early
+  } remove{dir};
   {
     Xapian::WritableDatabase w(dir, Xapian::DB_CREATE_OR_OPEN);
     auto add = [&](bool center) {
@@ -113,7 +117,6 @@ TEST(QueryBuilder, TermFrequenciesFollowTheIndexRevision) {
     db.reopen();
     EXPECT_EQ(center(), 1u) << "XB센터 in 11 of 20 documents: a frequency cached for the revision before was used";
   }
-  std::filesystem::remove_all(dir);
 }
 
 // A word's bigram AND (its syllable bigrams, all of them) is what lets a word of a strict query
