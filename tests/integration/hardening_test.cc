@@ -159,7 +159,9 @@ TEST_F(Methods, OnlyGetAndHeadOnPublicRoutes) {
     std::string response = exchange(server_->port(), request);
     EXPECT_EQ(status_of(response), c.status) << c.method << " " << c.path << ":\n" << response;
     EXPECT_EQ(schema_errors(body_of(response), "error-response"), "") << c.method << " " << c.path << ":\n" << response;
-    if (c.allow) EXPECT_NE(response.find(std::string("Allow: ") + c.allow + "\r\n"), std::string::npos) << c.method << " " << c.path << ":\n" << response;
+    if (c.allow) {
+      EXPECT_NE(response.find(std::string("Allow: ") + c.allow + "\r\n"), std::string::npos) << c.method << " " << c.path << ":\n" << response;
+    }
   }
   std::string off = exchange(server_->port(), "DELETE /api/articles/api-01 HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_NE(off.find("writes are off"), std::string::npos) << "a write while writes are off says how to turn them on:\n" << off;
@@ -369,7 +371,7 @@ TEST(Limits, CommonPrefixesNeverFail) {
   write_file(dir / "words.jsonl", jsonl);
   ASSERT_EQ(run_indexer(dir / "db", {dir / "words.jsonl"}).exit_code, 0);
   Searchd server(dir / "db");
-  for (const std::string path : {"/api/suggest?q=" + url_encode("이"), "/api/suggest?q=" + url_encode("이가"),
+  for (const std::string& path : {"/api/suggest?q=" + url_encode("이"), "/api/suggest?q=" + url_encode("이가"),
                                  "/api/search?q=" + url_encode("ㅇㄱ"), "/api/search?q=" + url_encode("소식 ㅇㄱ"),
                                  "/?q=" + url_encode("ㅇㄱ")}) {
     auto r = server.get(path);
@@ -608,7 +610,7 @@ TEST(CrashSafety, SearchdAnswersFromTheLastCommitWhileTheIndexerIsKilled) {
 
   std::atomic<size_t> max_seen{0};
   std::atomic<bool> stop{false};
-  Reader reader{server, batch, max_seen, stop};
+  Reader reader{server, batch, max_seen, stop, 0, {}};
   std::thread t([&] { reader.run(); });
   std::mt19937 rng(std::random_device{}());
   for (int round = 0; round < 4; ++round) {
@@ -651,7 +653,7 @@ TEST(Concurrency, SearchdServesWhileTheIndexerCommits) {
   std::vector<std::unique_ptr<Reader>> readers;
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {
-    readers.push_back(std::make_unique<Reader>(Reader{server, batch, max_seen, stop}));
+    readers.push_back(std::make_unique<Reader>(Reader{server, batch, max_seen, stop, 0, {}}));
     threads.emplace_back([r = readers.back().get()] { r->run(); });
   }
   CommandResult r = run_indexer(dir / "db", {"--batch", std::to_string(batch), dir / "all.jsonl"});

@@ -183,7 +183,9 @@ TEST_F(Korean, ShortQueriesListArticlesWithEveryWordFirst) {
     std::sort(full.begin(), full.end());
     EXPECT_EQ(full, c.full) << c.q << " limit " << c.limit << ": the hits with every word (Searcher::run)";
     EXPECT_GE(partial.size(), c.min_partial) << c.q << " limit " << c.limit << ": " << r.body;
-    if (c.min_partial == 0) EXPECT_TRUE(partial.empty()) << c.q << " limit " << c.limit << ": " << r.body;
+    if (c.min_partial == 0) {
+      EXPECT_TRUE(partial.empty()) << c.q << " limit " << c.limit << ": " << r.body;
+    }
     EXPECT_EQ(r.json["relaxed"], c.relaxed) << c.q;
     EXPECT_EQ(r.json["total"].get<size_t>(), full.size() + partial.size()) << c.q << " limit " << c.limit;
   }
@@ -472,9 +474,10 @@ TEST(KoreanNouns, ListedNounsAreNounsOfTheirOwn) {
   };
   for (const auto& c : cases) {
     EXPECT_EQ(stems_of(*listed, c.word), c.stems) << c.word << " with the noun list: " << joined(stems_of(*listed, c.word));
-    if (*c.misread)
+    if (*c.misread) {
       EXPECT_TRUE(stems_of(*unlisted, c.word).count(c.misread))
           << c.word << " without the list was read as " << c.misread << ": the case no longer tests the list";
+    }
   }
 }
 
