@@ -43,20 +43,17 @@ bool is_stub(const Xapian::Document& doc) {
   return t != doc.termlist_end() && *t == term;
 }
 
-std::optional<Xapian::rev> single_revision(const Xapian::Database& db) {
-  try {
-    return db.get_revision();
-  } catch (const Xapian::InvalidOperationError&) {
-    return std::nullopt;  // several databases (shards)
-  } catch (const Xapian::UnimplementedError&) {
-    return std::nullopt;  // a remote one
-  }
-}
-
 std::string revision_key(const Xapian::Database& db) {
-  std::optional<Xapian::rev> revision = single_revision(db);
-  std::string uuid = revision ? db.get_uuid() : std::string();
-  return uuid.empty() ? uuid : uuid + ':' + std::to_string(*revision);
+  Xapian::rev revision;
+  try {
+    revision = db.get_revision();
+  } catch (const Xapian::InvalidOperationError&) {
+    return {};  // several databases (shards)
+  } catch (const Xapian::UnimplementedError&) {
+    return {};  // a remote one
+  }
+  std::string uuid = db.get_uuid();
+  return uuid.empty() ? uuid : uuid + ':' + std::to_string(revision);
 }
 
 std::optional<Xapian::docid> find_document(const Xapian::Database& db, const std::string& term) {

@@ -88,12 +88,10 @@ std::vector<std::pair<std::string, std::string>> schema_stamp(const Analyzer& an
 // Records schema_stamp on a database being written.
 void stamp_schema_version(Xapian::WritableDatabase& db, const Analyzer& analyzer);
 
-// The revision `db` is at, when it has a single one: not several databases (shards), nor a
-// remote one.
-std::optional<Xapian::rev> single_revision(const Xapian::Database& db);
-// What names that revision of that database, uuid and revision ("" when there is none to name:
-// no single revision, or no uuid, as in memory). The revision alone does not: a stub switched to
-// another index, or a new index swapped in at the same path, may be at the same revision.
+// What names the revision `db` is at, uuid and revision ("" when there is none to name: several
+// databases (shards), a remote one, or no uuid, as in memory). The revision alone does not: a
+// stub switched to another index, or a new index swapped in at the same path, may be at the
+// same revision.
 std::string revision_key(const Xapian::Database& db);
 
 // The first document indexed by `term`, if any.

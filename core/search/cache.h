@@ -1,6 +1,6 @@
-// A bounded LRU cache of search responses, valid for one revision of one index (revision_key in
-// index/writer.h): a repeated query is answered without matching, and the next commit, or another
-// index in its place, makes every entry stale.
+// A bounded LRU cache of what was read from one revision of one index (revision_key in
+// index/writer.h): search responses (Searcher), term frequencies (QueryBuilder). The next commit,
+// or another index in its place, makes every entry stale.
 #pragma once
 
 #include <list>

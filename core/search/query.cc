@@ -221,18 +221,9 @@ std::pair<std::vector<std::string>, std::vector<std::string>> choseong_words(con
 
 Xapian::doccount QueryBuilder::term_freq(const Xapian::Database& db, const std::string& revision, const std::string& term) const {
   if (revision.empty()) return db.get_termfreq(term);
-  {
-    std::lock_guard lock(freqs_->mu);
-    if (freqs_->revision == revision)
-      if (auto it = freqs_->df.find(term); it != freqs_->df.end()) return it->second;
-  }
-  const Xapian::doccount df = db.get_termfreq(term);  // outside the lock: a block read
-  std::lock_guard lock(freqs_->mu);
-  if (freqs_->revision != revision || freqs_->df.size() >= 200'000) {
-    freqs_->revision = revision;
-    freqs_->df.clear();
-  }
-  freqs_->df.emplace(term, df);
+  if (auto df = freqs_->get(term, revision)) return *df;
+  const Xapian::doccount df = db.get_termfreq(term);
+  freqs_->put(term, revision, df);
   return df;
 }
 

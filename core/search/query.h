@@ -4,17 +4,16 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
 
 #include "../analysis/analyzer.h"
 #include "aliases.h"
+#include "cache.h"
 
 namespace sosik {
 
@@ -170,21 +169,16 @@ class QueryBuilder {
   unsigned aliases_generation() const { return aliases_ ? aliases_->generation() : 0; }
 
  private:
-  // Document frequencies of terms in one revision of one database (its uuid and revision), for
-  // the share thresholds (bag_max_df, candidate_max_df, pair_max_df): a question looked up 43,
-  // 31 of them distinct, each a B-tree leaf read, 276 of the 311 us its query took to build at
-  // 100K articles. Emptied when the revision changes; none for shards (no single revision).
-  struct TermFreqs {
-    std::mutex mu;
-    std::string revision;
-    std::unordered_map<std::string, Xapian::doccount> df;
-  };
+  // Document frequencies of terms in one revision of one database (revision_key), for the share
+  // thresholds (bag_max_df, candidate_max_df, pair_max_df): a question looked up 43, 31 of them
+  // distinct, each a B-tree leaf read, 276 of the 311 us its query took to build at 100K
+  // articles. Emptied when the revision changes; none for shards (no single revision).
   Xapian::doccount term_freq(const Xapian::Database& db, const std::string& revision, const std::string& term) const;
 
   std::shared_ptr<const Analyzer> analyzer_;
   QueryOptions options_;
   std::shared_ptr<const AliasTable> aliases_;
-  std::shared_ptr<TermFreqs> freqs_ = std::make_shared<TermFreqs>();
+  std::shared_ptr<RevisionCache<Xapian::doccount>> freqs_ = std::make_shared<RevisionCache<Xapian::doccount>>(200'000);
 };
 
 // Terms starting with `prefix`, as one synonym: OP_WILDCARD, or with `expand` the terms found

@@ -88,7 +88,7 @@ TEST(QueryBuilder, BagLeavesOutBigramsInMostDocuments) {
 }
 
 // The builder keeps the frequencies it looked up for one revision of an index (query.h,
-// TermFreqs), and only for it: once a commit makes a bigram common and the database is reopened,
+// term_freq), and only for it: once a commit makes a bigram common and the database is reopened,
 // the bag leaves it out. An on-disk index: only those have revisions.
 TEST(QueryBuilder, TermFrequenciesFollowTheIndexRevision) {
   std::string dir = (std::filesystem::temp_directory_path() / "sosik-query-XXXXXX").string();
