@@ -40,8 +40,10 @@ std::vector<std::vector<size_t>> identical_bodies(const std::vector<Document>& d
 
 std::optional<fs::path> missing_data(const std::string& dataset, const fs::path& data_dir) {
   if (!fs::is_directory(data_dir)) return data_dir;
-  if ((dataset == "korquad" || dataset == "korquad-keywords") && !fs::is_regular_file(data_dir / kKorquadFile)) return data_dir / kKorquadFile;
-  if (dataset == "news-headlines" || dataset == "news-keywords") {
+  const bool mixed = dataset.size() > 6 && dataset.substr(dataset.size() - 6) == "-mixed";
+  if ((dataset == "korquad" || dataset == "korquad-keywords" || mixed) && !fs::is_regular_file(data_dir / kKorquadFile))
+    return data_dir / kKorquadFile;
+  if (dataset.rfind("news-", 0) == 0) {
     fs::path dir = data_dir / kNewsDir;
     if (!fs::is_directory(dir)) return dir;
     bool any = false;
@@ -154,6 +156,40 @@ Dataset load_news_headlines(const fs::path& data_dir, bool smoke) {
   auto same = identical_bodies(ds.documents);
   for (size_t i = 0; i < headlines.size(); ++i) ds.queries.push_back(Query{std::move(headlines[i]), same[i]});
   return ds;
+}
+
+namespace {
+
+Dataset with_distractors(Dataset ds, const fs::path& data_dir, bool smoke) {
+  ds.name += "-mixed";
+  for (auto& d : load_korquad(data_dir, smoke).documents) ds.documents.push_back(std::move(d));
+  return ds;
+}
+
+}  // namespace
+
+Dataset load_news_headlines_mixed(const fs::path& data_dir, bool smoke) {
+  return with_distractors(load_news_headlines(data_dir, smoke), data_dir, smoke);
+}
+
+Dataset load_news_keywords_mixed(const fs::path& data_dir, bool smoke) {
+  return with_distractors(load_news_keywords(data_dir, smoke), data_dir, smoke);
+}
+
+const std::vector<std::string>& dataset_names() {
+  static const std::vector<std::string> names = {"korquad",       "korquad-keywords",     "news-headlines",
+                                                 "news-keywords", "news-headlines-mixed", "news-keywords-mixed"};
+  return names;
+}
+
+Dataset load_dataset(const std::string& name, const fs::path& data_dir, bool smoke) {
+  if (name == "korquad") return load_korquad(data_dir, smoke);
+  if (name == "korquad-keywords") return load_korquad_keywords(data_dir, smoke);
+  if (name == "news-headlines") return load_news_headlines(data_dir, smoke);
+  if (name == "news-keywords") return load_news_keywords(data_dir, smoke);
+  if (name == "news-headlines-mixed") return load_news_headlines_mixed(data_dir, smoke);
+  if (name == "news-keywords-mixed") return load_news_keywords_mixed(data_dir, smoke);
+  throw std::invalid_argument("unknown dataset '" + name + "'");
 }
 
 void sample_queries(Dataset& ds, size_t n) {

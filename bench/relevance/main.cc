@@ -41,14 +41,16 @@ struct Options {
   std::optional<fs::path> work_dir;  // kept when given; else a temporary one, removed at the end
   size_t max_queries = 0;            // 0 = all
   std::vector<std::string> systems = bench::all_system_names();
-  std::vector<std::string> datasets = {"korquad", "korquad-keywords", "news-headlines", "news-keywords"};
+  std::vector<std::string> datasets = bench::dataset_names();
   bool smoke = false;
   std::string command_line;
 };
 
 const char* kUsage =
-    "usage: relevance [--dataset korquad|korquad-keywords|news|news-keywords|all] [--systems a,b,...] [--max-queries N]\n"
+    "usage: relevance [--dataset NAME|all] [--systems a,b,...] [--max-queries N]\n"
     "                 [--data-dir DIR] [--work-dir DIR] [--out-dir DIR] [--smoke]\n"
+    "datasets: korquad, korquad-keywords, news-headlines (or news), news-keywords,\n"
+    "          news-headlines-mixed, news-keywords-mixed (default: all)\n"
     "systems: xapian-ngram-and, xapian-ngram-or, bigram-bm25, sosik (default: all);\n"
     "         sosik:NAME=VALUE:... is sosik with query options changed (QueryOptions in core/search/query.h)\n";
 
@@ -108,11 +110,10 @@ Options parse_options(int argc, char** argv) {
       if (o.systems.empty()) throw UsageError("--systems is empty");
     } else if (arg == "--dataset") {
       std::string v = next();
-      if (v == "korquad") o.datasets = {"korquad"};
-      else if (v == "news" || v == "news-headlines") o.datasets = {"news-headlines"};
-      else if (v == "news-keywords") o.datasets = {"news-keywords"};
-      else if (v == "korquad-keywords") o.datasets = {"korquad-keywords"};
-      else if (v == "all") o.datasets = {"korquad", "korquad-keywords", "news-headlines", "news-keywords"};
+      const auto& names = bench::dataset_names();
+      if (v == "news") v = "news-headlines";
+      if (v == "all") o.datasets = names;
+      else if (std::find(names.begin(), names.end(), v) != names.end()) o.datasets = {v};
       else throw UsageError("unknown dataset '" + v + "'");
     } else {
       throw UsageError("unknown option '" + arg + "'");
@@ -361,10 +362,7 @@ int run(const Options& o) {
   std::vector<fs::path> written;
   for (const auto& name : o.datasets) {
     progress.status("loading " + name);
-    auto ds = std::make_unique<bench::Dataset>(name == "korquad"            ? bench::load_korquad(o.data_dir, o.smoke)
-                                               : name == "korquad-keywords" ? bench::load_korquad_keywords(o.data_dir, o.smoke)
-                                               : name == "news-keywords"    ? bench::load_news_keywords(o.data_dir, o.smoke)
-                                                                         : bench::load_news_headlines(o.data_dir, o.smoke));
+    auto ds = std::make_unique<bench::Dataset>(bench::load_dataset(name, o.data_dir, o.smoke));
     bench::sample_queries(*ds, o.max_queries);
     std::vector<SystemResult> results;
     for (const auto& system : o.systems)
