@@ -507,13 +507,24 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     for (const auto& e : excludes) q = Q(Q::OP_AND_NOT, q, e);
     return q;
   };
-  // What picks a relaxed query's candidates (Searcher::run): its words, before the pairs and
-  // the bag are added.
+  // What picks a relaxed query's candidates (Searcher::run): its words, before the pairs are
+  // added, with the bag's rarest bigrams (candidate_bag_max_df), which find a word written
+  // inside a compound or with other spacing (불꽃놀이쇼 → 불꽃놀이를) when common words
+  // would fill the candidates without it.
   if (!pq.strict) {
-    pq.candidates = finish(any);
+    std::vector<std::string> rare_bag;
+    if (options_.bigram_bag_weight > 0 && stats)
+      for (const auto& b : bag)
+        if (const auto df = term_freq(*stats, revision, b); df > 0 && df <= options_.candidate_bag_max_df * stats->get_doccount())
+          rare_bag.push_back(b);
+    auto with_bag = [&](Q q) {
+      if (rare_bag.empty()) return q;
+      return Q(Q::OP_OR, q, Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, rare_bag.begin(), rare_bag.end()), options_.bigram_bag_weight));
+    };
+    pq.candidates = finish(with_bag(any));
     if (!rare.empty() && rare.size() < loose.size()) {
       pq.any_word = pq.candidates;
-      pq.candidates = finish(Q(Q::OP_OR, rare.begin(), rare.end()));
+      pq.candidates = finish(with_bag(Q(Q::OP_OR, rare.begin(), rare.end())));
     }
   }
   // Words that stand close together in a text, as in the query, say more than words scattered
@@ -583,6 +594,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "max_strict_words") o.max_strict_words = static_cast<size_t>(x);
   else if (name == "bm25_k1") o.bm25_k1 = x;
   else if (name == "bag_max_df") o.bag_max_df = x;
+  else if (name == "candidate_bag_max_df") o.candidate_bag_max_df = x;
   else if (name == "pair_max_df") o.pair_max_df = x;
   else if (name == "pair_depth") o.pair_depth = static_cast<Xapian::doccount>(x);
   else return false;

@@ -87,8 +87,8 @@ struct QueryOptions {
   // snippets on): each hit below the page is one more stored body read and inflated.
   Xapian::doccount rerank_depth = 10;
   // A relaxed query (a question, a long query) is scored whole only on the documents that its
-  // words alone rank first, this many, for every page: the words find the
-  // candidates, the bigram bag and the proximity pairs order them (Searcher::run). Scoring every
+  // words (and rarest bigrams, candidate_bag_max_df) rank first, this many, for every page: they
+  // find the candidates, the whole bigram bag and the proximity pairs order them (Searcher::run). Scoring every
   // document that shares a bigram with a question was most of its time: at 100K articles,
   // questions p50 9.8 → 4.2 ms, mean 12.6 → 6.0 ms (query-latency, 199 questions); 200: 5.1 /
   // 7.3 ms. KorQuAD MRR .9660 → .9660, R@1 .9405 → .9400 (200: .9658/.9395; 400: .9659/.9398);
@@ -102,6 +102,17 @@ struct QueryOptions {
   // match 197 / 197 / 196 / 196 of 199, top-10 overlap .985 / .983 / .977 / .969. KorQuAD
   // MRR .9667 at 0.1, 0.05 and 0.03; the other sets unchanged.
   double candidate_max_df = 0.05;
+  // The candidates' query also has the bag's bigrams in at most this share of the documents,
+  // weighted as in the bag: a word the documents write only inside a compound or spaced
+  // otherwise (불꽃놀이쇼 against 불꽃놀이를) still picks them when the query's other words are
+  // common enough to fill the candidates. Found by the news sets among the KorQuAD paragraphs
+  // (bench/relevance, news-*-mixed), where a headline's article was not among its candidates:
+  // news-headlines-mixed MRR .980 → 1.000, news-keywords-mixed .927 → .947, KorQuAD .9707 →
+  // .9710 (R@1 .9485 → .9488, R@100 .9995 → .9997), korquad-keywords .9029 → .9033, the news
+  // sets unchanged; about the same at 0.01 and 0.05. Questions at 100K articles, each the best of
+  // 3 interleaved runs against none: 0.002 median ratio 1.00, 0.005 1.03, 0.05 1.50 (a bigram's
+  // posting list is as long as its share).
+  double candidate_bag_max_df = 0.002;
   // An alias (schemas/aliases.json) ranks below the word as written: a tenth of its weight, so a
   // rare alias (MS) does not outrank a common word as written (마이크로소프트) while results found
   // only through aliases keep their order.
@@ -131,8 +142,8 @@ bool set_query_option(QueryOptions& options, std::string_view name, std::string_
 struct ParsedQuery {
   Xapian::Query query;         // what ranks (all words required when `strict`)
   Xapian::Query relaxed;       // any word; used when the strict query finds nothing
-  Xapian::Query candidates;    // a relaxed query's words alone, without bag and pairs (else empty),
-                               // those in most documents left out (candidate_max_df)
+  Xapian::Query candidates;    // a relaxed query's words and rarest bigrams, without pairs (else
+                               // empty), words in most documents left out (candidate_max_df)
   Xapian::Query any_word;      // all of them, what `total` counts, when `candidates` left some out
   bool strict = false;
   bool question = false;       // ends with '?' or asks with 무엇, 누구, 언제, …

@@ -373,8 +373,8 @@ SearchResponse Searcher::run(Xapian::Database& db, const SearchRequest& req, con
 
   // A relaxed query matches the documents with any of its words or syllable bigrams, and scoring
   // all of them was most of a question's time (100K articles: p50 10 ms; the words alone 2.5).
-  // Its words alone pick the candidates, the first candidate_depth by their weight, without the
-  // words in most documents when the others match that many (candidate_max_df); the whole query
+  // Its words (and rarest bigrams) pick the candidates, the first candidate_depth by their weight,
+  // without the words in most documents when the others match that many (candidate_max_df); the whole query
   // then ranks those, and its other matches follow them in its own order. The candidates are
   // the same for every page, so pages neither repeat nor skip a hit: picked as deep as a page
   // needed, and with every word only when the others did not fill the page, a deep page ranked

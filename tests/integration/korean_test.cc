@@ -441,6 +441,45 @@ TEST(KoreanCandidates, PairsScoredOnTheFirstHitsAddTheWholeQuerysWeight) {
   EXPECT_NE(with, without) << "the pairs reorder nothing here: the test tests nothing";
 }
 
+// A headline's word that its article writes only inside another compound (불꽃놀이쇼 against
+// 불꽃놀이를), among words common enough to fill the candidates on their own: the bag's rarest
+// bigrams must pick the article too (candidate_bag_max_df; news-headlines-mixed in bench/relevance).
+TEST(KoreanCandidates, AWordOnlyItsBigramsFindStillPicksItsDocument) {
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {  // every common word, more of them the later: no ties
+    std::string body = "이것 때문에 가능하다. 살아 움직이는 듯했다.";
+    for (int r = 0; r < i; ++r) body += " 이것 때문에 살아 움직였다.";
+    lines += json({{"id", "common-" + std::to_string(i)}, {"title", "소식 " + std::to_string(i)}, {"body", body}}).dump() + "\n";
+  }
+  lines += json({{"id", "fireworks"}, {"title", "드론 쇼"}, {"body", "드론 수백 대가 밤하늘에 불꽃놀이를 펼쳤다. 드론 불꽃놀이는 처음이다."}}).dump() + "\n";
+  write_file(dir / "a.jsonl", lines);
+  ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
+  auto first_page = [&](double bag_max_df) {
+    QueryOptions o;
+    o.passage_weight = 0;
+    o.proximity_weight = 0;
+    o.candidate_depth = 5;
+    o.candidate_max_df = 1;          // every word picks, as common words do in a large archive
+    o.candidate_bag_max_df = bag_max_df;
+    Searcher searcher(dir / "db", Analyzer::korean(), o, nullptr, 0);
+    SearchRequest r;
+    r.q = "살아 움직이는 불꽃놀이쇼…이것 때문에 가능";
+    r.limit = 5;
+    r.snippets = false;
+    r.spelling = false;
+    std::vector<std::string> ids;
+    for (const Hit& h : searcher.search(r).hits) ids.push_back(h.id);
+    return ids;
+  };
+  const std::vector<std::string> with = first_page(0.1), without = first_page(0);
+  ASSERT_FALSE(with.empty());
+  EXPECT_EQ(with[0], "fireworks") << "its bigrams (불꽃, 꽃놀, 놀이) are the query's rarest: " << join(with)
+                                  << " (core/search/query.cc, rare_bag)";
+  EXPECT_FALSE(has(without, "fireworks")) << "the common words alone fill the candidates here, or the test tests nothing: "
+                                          << join(without);
+}
+
 }  // namespace
 }  // namespace sosik::test
 

@@ -196,7 +196,8 @@ TEST(QueryBuilder, BagHoldsTheBigramAcrossASpace) {
 }
 
 // A relaxed query's candidates are picked by its words in at most candidate_max_df of the
-// documents; when every word is that common, by all of them. The whole query keeps every word.
+// documents; when every word is that common, by all of them; and by the bag's bigrams in at most
+// candidate_bag_max_df of them (none that no document has). The whole query keeps every word.
 TEST(QueryBuilder, CandidatesLeaveOutWordsInMostDocuments) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   for (int i = 0; i < 20; ++i) {
@@ -205,12 +206,16 @@ TEST(QueryBuilder, CandidatesLeaveOutWordsInMostDocuments) {
     d.add_term("발표");
     if (i == 0) d.add_term("나델라");     // in one
     if (i == 1) d.add_term("협력");       // in one of 20: at the 0.05 limit, kept
+    d.add_term("XB정부");
+    if (i == 0) d.add_term("XB델라");     // a bigram at the candidate_bag_max_df limit (0.05 here)
     db.add_document(d);
   }
-  QueryBuilder builder(Analyzer::korean());
+  QueryOptions options;
+  options.candidate_bag_max_df = 0.05;
+  QueryBuilder builder(Analyzer::korean(), options);
   struct Case { const char* q; std::vector<const char*> picked, left_out; };
   const Case cases[] = {
-      {"정부 나델라 협력 발표 계속 소식", {"나델라", "협력"}, {"정부", "발표"}},
+      {"정부 나델라 협력 발표 계속 소식", {"나델라", "협력", "XB델라"}, {"정부", "발표"}},  // 정부: XB정부 too
       {"정부는 무엇을 발표했나?", {"정부", "발표"}, {}},  // every word common: all of them
   };
   for (const auto& c : cases) {
