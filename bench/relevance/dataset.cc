@@ -40,10 +40,9 @@ std::vector<std::vector<size_t>> identical_bodies(const std::vector<Document>& d
 
 std::optional<fs::path> missing_data(const std::string& dataset, const fs::path& data_dir) {
   if (!fs::is_directory(data_dir)) return data_dir;
-  const bool mixed = dataset.size() > 6 && dataset.substr(dataset.size() - 6) == "-mixed";
-  if ((dataset == "korquad" || dataset == "korquad-keywords" || mixed) && !fs::is_regular_file(data_dir / kKorquadFile))
+  if ((dataset.starts_with("korquad") || dataset.ends_with("-mixed")) && !fs::is_regular_file(data_dir / kKorquadFile))
     return data_dir / kKorquadFile;
-  if (dataset.rfind("news-", 0) == 0) {
+  if (dataset.starts_with("news-")) {
     fs::path dir = data_dir / kNewsDir;
     if (!fs::is_directory(dir)) return dir;
     bool any = false;
@@ -166,29 +165,34 @@ Dataset with_distractors(Dataset ds, const fs::path& data_dir, bool smoke) {
   return ds;
 }
 
+using Loader = Dataset (*)(const fs::path&, bool);
+// Every dataset, in the order `--dataset all` runs them.
+const std::vector<std::pair<std::string, Loader>>& loaders() {
+  static const std::vector<std::pair<std::string, Loader>> all = {
+      {"korquad", load_korquad},
+      {"korquad-keywords", load_korquad_keywords},
+      {"news-headlines", load_news_headlines},
+      {"news-keywords", load_news_keywords},
+      {"news-headlines-mixed", [](const fs::path& d, bool s) { return with_distractors(load_news_headlines(d, s), d, s); }},
+      {"news-keywords-mixed", [](const fs::path& d, bool s) { return with_distractors(load_news_keywords(d, s), d, s); }},
+  };
+  return all;
+}
+
 }  // namespace
 
-Dataset load_news_headlines_mixed(const fs::path& data_dir, bool smoke) {
-  return with_distractors(load_news_headlines(data_dir, smoke), data_dir, smoke);
-}
-
-Dataset load_news_keywords_mixed(const fs::path& data_dir, bool smoke) {
-  return with_distractors(load_news_keywords(data_dir, smoke), data_dir, smoke);
-}
-
 const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names = {"korquad",       "korquad-keywords",     "news-headlines",
-                                                 "news-keywords", "news-headlines-mixed", "news-keywords-mixed"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, load] : loaders()) out.push_back(name);
+    return out;
+  }();
   return names;
 }
 
 Dataset load_dataset(const std::string& name, const fs::path& data_dir, bool smoke) {
-  if (name == "korquad") return load_korquad(data_dir, smoke);
-  if (name == "korquad-keywords") return load_korquad_keywords(data_dir, smoke);
-  if (name == "news-headlines") return load_news_headlines(data_dir, smoke);
-  if (name == "news-keywords") return load_news_keywords(data_dir, smoke);
-  if (name == "news-headlines-mixed") return load_news_headlines_mixed(data_dir, smoke);
-  if (name == "news-keywords-mixed") return load_news_keywords_mixed(data_dir, smoke);
+  for (const auto& [known, load] : loaders())
+    if (known == name) return load(data_dir, smoke);
   throw std::invalid_argument("unknown dataset '" + name + "'");
 }
 

@@ -45,14 +45,11 @@ Dataset load_news_headlines(const std::filesystem::path& data_dir, bool smoke);
 // The same articles, queried by three words of each headline (short keyword queries).
 Dataset load_news_keywords(const std::filesystem::path& data_dir, bool smoke);
 
-// The news sets again, among distractors: the 964 KorQuAD paragraphs (titles indexed) join the
-// 50 articles, as an archive holds other stories that share their words. Fifty documents alone
-// are fewer than Sosik's candidate_depth, so its candidate stage never ran on the news sets,
-// and both sat at or near the ceiling.
-Dataset load_news_headlines_mixed(const std::filesystem::path& data_dir, bool smoke);
-Dataset load_news_keywords_mixed(const std::filesystem::path& data_dir, bool smoke);
-
-// Every dataset by name, in the order `--dataset all` runs them.
+// Every dataset by name, in the order `--dataset all` runs them: the four above, and the news
+// sets again among distractors (news-headlines-mixed, news-keywords-mixed): the 964 KorQuAD
+// paragraphs (titles indexed) join the 50 articles, as an archive holds other stories that share
+// their words. Fifty documents alone are fewer than Sosik's candidate_depth, so its candidate
+// stage never ran on the news sets, and both sat at or near the ceiling.
 const std::vector<std::string>& dataset_names();
 // The dataset called `name` (one of dataset_names()). Throws std::invalid_argument for another.
 Dataset load_dataset(const std::string& name, const std::filesystem::path& data_dir, bool smoke);

@@ -511,16 +511,15 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // added, with the bag's rarest bigrams (candidate_bag_max_df), which find a word written
   // inside a compound or with other spacing (불꽃놀이쇼 → 불꽃놀이를) when common words
   // would fill the candidates without it.
+  auto bag_query = [&](const std::vector<std::string>& terms) {
+    return Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, terms.begin(), terms.end()), options_.bigram_bag_weight);
+  };
   if (!pq.strict) {
-    std::vector<std::string> rare_bag;
+    std::vector<std::string> rare_bag;  // none without statistics: no share can be told
     if (options_.bigram_bag_weight > 0 && stats)
       for (const auto& b : bag)
-        if (const auto df = term_freq(*stats, revision, b); df > 0 && df <= options_.candidate_bag_max_df * stats->get_doccount())
-          rare_bag.push_back(b);
-    auto with_bag = [&](Q q) {
-      if (rare_bag.empty()) return q;
-      return Q(Q::OP_OR, q, Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, rare_bag.begin(), rare_bag.end()), options_.bigram_bag_weight));
-    };
+        if (!common(b, options_.candidate_bag_max_df) && term_freq(*stats, revision, b) > 0) rare_bag.push_back(b);
+    auto with_bag = [&](Q q) { return rare_bag.empty() ? q : Q(Q::OP_OR, q, bag_query(rare_bag)); };
     pq.candidates = finish(with_bag(any));
     if (!rare.empty() && rare.size() < loose.size()) {
       pq.any_word = pq.candidates;
@@ -548,9 +547,6 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
       any = Q(Q::OP_OR, any, pq.pairs);
     }
   }
-  auto bag_query = [&](const std::vector<std::string>& terms) {
-    return Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_OR, terms.begin(), terms.end()), options_.bigram_bag_weight);
-  };
   if (options_.bigram_bag_weight > 0 && !bag.empty()) {
     const Q bag_part = bag_query(bag);
     any = Q(Q::OP_OR, any, bag_part);
