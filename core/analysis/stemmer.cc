@@ -29,24 +29,28 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 // Josa (particles) and the commonest endings of 하다/되다 verbs made from nouns. Sources: the 표준국어대사전 particle list
-// and Lucene Nori's POS tags J* / E* as seen on news text.
+// and Lucene Nori's POS tags J* / E* as seen on news text. The 하다 verb's future and conditional
+// forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
+// its ending and matched none of its other forms.
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
-    "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데",
+    "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
     // three syllables
     "에서는", "에서도", "에서의", "에서만", "에게서", "에게는", "에게도", "으로는", "으로도", "으로서",
     "으로써", "으로의", "이라고", "이라는", "이라며", "이라면", "이었다", "했다고", "했다며", "했다는",
     "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
-    "이었던", "되었던", "입니다", "입니까",
+    "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
+    "하지만", "된다면", "되면서", "되었고", "했었다",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
     "과는", "와는", "로는", "로도", "라고", "라는", "라며", "이란", "했다", "했던", "했고", "하는",
     "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
     "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
+    "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
     // one syllable
-    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된",
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될",
 };
 
 // Longest first, so the first suffix that matches is the longest one.
@@ -63,8 +67,11 @@ const std::vector<std::string_view>& suffixes() {
 // first: 나델라는 is 나델라 + 는 or 나델 + 라는, and only a dictionary could tell which.
 std::vector<std::string_view> strip_one(std::string_view w) {
   std::vector<std::string_view> out;
+  // Nouns that end in 할 (중재역할, 경찰관할): the 할 is no ending there.
+  const bool noun_in_hal = ends_with(w, "역할") || ends_with(w, "관할") || ends_with(w, "분할");
   for (std::string_view suf : suffixes())
-    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2) out.push_back(w.substr(0, w.size() - suf.size()));
+    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2 && !(noun_in_hal && suf == "할"))
+      out.push_back(w.substr(0, w.size() - suf.size()));
   return out;
 }
 

@@ -57,6 +57,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
       {"지역입니까", "지역"}, {"정부인데", "정부"}, {"부산에서", "부산"}, {"용산에", "용산"},
+      // A 하다/되다 verb from a noun the dictionary lacks, in its future and conditional forms.
+      {"프로모션할", "프로모션"}, {"스트리밍해야", "스트리밍"}, {"스트리밍하려는", "스트리밍"},
+      {"스트리밍했지만", "스트리밍"}, {"인수합병될", "인수합병"}, {"스트리밍되면", "스트리밍"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -75,7 +78,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // The copula is no auxiliary verb (바 + 이든 is not 바이다).
                          {"바이든", "바이"},
                          // A noun keeps its syllables: no contracted topic particle (부사 + ㄴ).
-                         {"부산", "부사"}, {"대만", "대마"}, {"용산", "용사"}};
+                         {"부산", "부사"}, {"대만", "대마"}, {"용산", "용사"},
+                         // 할 ends nouns too (역할, 관할): no 하다 verb's ending there.
+                         {"중재역할", "중재역"}, {"경찰관할", "경찰관"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
