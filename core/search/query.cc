@@ -518,7 +518,9 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     std::vector<std::string> rare_bag;  // none without statistics: no share can be told
     if (options_.bigram_bag_weight > 0 && stats)
       for (const auto& b : bag)
-        if (!common(b, options_.candidate_bag_max_df) && term_freq(*stats, revision, b) > 0) rare_bag.push_back(b);
+        if (const Xapian::doccount df = term_freq(*stats, revision, b);
+            df > 0 && (!common(b, options_.candidate_bag_max_df) || df <= options_.candidate_bag_min_docs))
+          rare_bag.push_back(b);
     auto with_bag = [&](Q q) { return rare_bag.empty() ? q : Q(Q::OP_OR, q, bag_query(rare_bag)); };
     pq.candidates = finish(with_bag(any));
     if (!rare.empty() && rare.size() < loose.size()) {
@@ -592,6 +594,7 @@ bool set_query_option(QueryOptions& o, std::string_view name, std::string_view v
   else if (name == "bag_max_df") o.bag_max_df = x;
   else if (name == "candidate_bag_max_df") o.candidate_bag_max_df = x;
   else if (name == "pair_max_df") o.pair_max_df = x;
+  else if (name == "candidate_bag_min_docs") o.candidate_bag_min_docs = static_cast<Xapian::doccount>(x);
   else if (name == "pair_depth") o.pair_depth = static_cast<Xapian::doccount>(x);
   else return false;
   return true;

@@ -343,6 +343,7 @@ TEST(KoreanCandidates, RelaxedQueriesRankTheCandidatesTheirWordsFind) {
     o.bigram_bag_weight = bag;
     o.candidate_depth = depth;
     o.candidate_max_df = 1;  // all the words pick; CandidatesLeaveOutWordsInMostDocuments for less
+    o.candidate_bag_min_docs = 0;  // and no bigram: in six documents every one is rare
     return o;
   };
   auto analyzer = Analyzer::korean();
@@ -455,13 +456,14 @@ TEST(KoreanCandidates, AWordOnlyItsBigramsFindStillPicksItsDocument) {
   lines += json({{"id", "fireworks"}, {"title", "드론 쇼"}, {"body", "드론 수백 대가 밤하늘에 불꽃놀이를 펼쳤다. 드론 불꽃놀이는 처음이다."}}).dump() + "\n";
   write_file(dir / "a.jsonl", lines);
   ASSERT_EQ(run_indexer(dir / "db", {dir / "a.jsonl"}).exit_code, 0);
-  auto first_page = [&](double bag_max_df) {
+  auto first_page = [&](double bag_max_df, Xapian::doccount bag_min_docs) {
     QueryOptions o;
     o.passage_weight = 0;
     o.proximity_weight = 0;
     o.candidate_depth = 5;
     o.candidate_max_df = 1;          // every word picks, as common words do in a large archive
     o.candidate_bag_max_df = bag_max_df;
+    o.candidate_bag_min_docs = bag_min_docs;
     Searcher searcher(dir / "db", Analyzer::korean(), o, nullptr, 0);
     SearchRequest r;
     r.q = "살아 움직이는 불꽃놀이쇼…이것 때문에 가능";
@@ -472,10 +474,14 @@ TEST(KoreanCandidates, AWordOnlyItsBigramsFindStillPicksItsDocument) {
     for (const Hit& h : searcher.search(r).hits) ids.push_back(h.id);
     return ids;
   };
-  const std::vector<std::string> with = first_page(0.1), without = first_page(0);
+  // By share (a tenth of 13 documents), or by count (two or fewer, whatever the share).
+  const std::vector<std::string> with = first_page(0.1, 0), few = first_page(0, 2), without = first_page(0, 0);
   ASSERT_FALSE(with.empty());
+  ASSERT_FALSE(few.empty());
   EXPECT_EQ(with[0], "fireworks") << "its bigrams (불꽃, 꽃놀, 놀이) are the query's rarest: " << join(with)
                                   << " (core/search/query.cc, rare_bag)";
+  EXPECT_EQ(few[0], "fireworks") << "its bigrams are in one document, under candidate_bag_min_docs: " << join(few)
+                                 << " (core/search/query.cc, rare_bag)";
   EXPECT_FALSE(has(without, "fireworks")) << "the common words alone fill the candidates here, or the test tests nothing: "
                                           << join(without);
 }
