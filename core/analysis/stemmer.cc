@@ -31,7 +31,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // Josa (particles) and the commonest endings of 하다/되다 verbs made from nouns. Sources: the 표준국어대사전 particle list
 // and Lucene Nori's POS tags J* / E* as seen on news text. The 하다 verb's future and conditional
 // forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
-// its ending and matched none of its other forms.
+// its ending and matched none of its other forms. So was 때 (when) written onto its noun
+// (대통령때, 선거때는), as headlines and queries often do.
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
     "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
@@ -41,7 +42,7 @@ constexpr std::string_view kSuffixList[] = {
     "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
     "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
-    "하지만", "된다면", "되면서", "되었고", "했었다",
+    "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
@@ -49,8 +50,9 @@ constexpr std::string_view kSuffixList[] = {
     "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
     "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
     "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
+    "때는", "때에", "때도", "때의",
     // one syllable
-    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될",
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때",
 };
 
 // Longest first, so the first suffix that matches is the longest one.

@@ -60,6 +60,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A 하다/되다 verb from a noun the dictionary lacks, in its future and conditional forms.
       {"프로모션할", "프로모션"}, {"스트리밍해야", "스트리밍"}, {"스트리밍하려는", "스트리밍"},
       {"스트리밍했지만", "스트리밍"}, {"인수합병될", "인수합병"}, {"스트리밍되면", "스트리밍"},
+      // 때 (when) written onto its noun, with or without a particle.
+      {"대통령때", "대통령"}, {"선거때는", "선거"}, {"재임때부터", "재임"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
