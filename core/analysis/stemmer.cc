@@ -31,8 +31,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // Josa (particles) and the commonest endings of 하다/되다 verbs made from nouns. Sources: the 표준국어대사전 particle list
 // and Lucene Nori's POS tags J* / E* as seen on news text. The 하다 verb's future and conditional
 // forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
-// its ending and matched none of its other forms. So was 때 (when) written onto its noun
-// (대통령때, 선거때는), as headlines and queries often do.
+// its ending and matched none of its other forms. So were the dependent nouns (때, 중, 후, 뒤,
+// 당시, 동안) and postpositions (에대해, 로인해) that queries and headlines often write onto their
+// noun without the space (대통령때, 재학중인, 서거후, 처벌에대해).
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
     "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
@@ -42,7 +43,8 @@ constexpr std::string_view kSuffixList[] = {
     "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
     "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
-    "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다",
+    "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
+    "로인해", "에따라", "에따른",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
@@ -50,9 +52,9 @@ constexpr std::string_view kSuffixList[] = {
     "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
     "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
     "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
-    "때는", "때에", "때도", "때의",
+    "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후",
     // one syllable
-    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때",
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
 };
 
 // Longest first, so the first suffix that matches is the longest one.
@@ -69,12 +71,17 @@ const std::vector<std::string_view>& suffixes() {
 // first: 나델라는 is 나델라 + 는 or 나델 + 라는, and only a dictionary could tell which.
 std::vector<std::string_view> strip_one(std::string_view w) {
   std::vector<std::string_view> out;
-  // Nouns that end in 할 (중재역할, 경찰관할): the 할 is no ending there.
-  const bool noun_in_hal = ends_with(w, "역할") || ends_with(w, "관할") || ends_with(w, "분할");
   for (std::string_view suf : suffixes())
-    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2 && !(noun_in_hal && suf == "할"))
-      out.push_back(w.substr(0, w.size() - suf.size()));
+    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2) out.push_back(w.substr(0, w.size() - suf.size()));
   return out;
+}
+
+// Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때): 하다/되다 verbs' 할 and 될,
+// and the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후 with what follows them.
+bool starts_like_noun(std::string_view suffix) {
+  for (std::string_view first : {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후"})
+    if (suffix.substr(0, first.size()) == first) return true;
+  return false;
 }
 
 // Hunspell gives dictionary forms; a noun + 하다/되다/시키다 verb is indexed as the noun
@@ -222,6 +229,19 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   };
   std::vector<std::string> stripped = strip_particles(word);
   std::unique_lock lock(hunspell_mu_);
+  if (hunspell_) {
+    // A suffix that starts like a noun (할, 중, 후, 때: 역할, 도중, 황후) is none when the
+    // syllable before it and its own first syllable are a noun of the dictionary's: 중재역할,
+    // 경기도중 and 명성황후 keep them; 재학중, 서거후 and 대통령때 do not.
+    std::erase_if(stripped, [&](const std::string& s) {
+      const std::string_view suffix = std::string_view(word).substr(s.size());
+      if (s.size() < kSyllable || suffix.size() < kSyllable || !starts_like_noun(suffix)) return false;
+      const std::string pair = s.substr(s.size() - kSyllable) + std::string(suffix.substr(0, kSyllable));
+      if (!hunspell_->spell(pair)) return false;
+      const std::vector<std::string> own = hunspell_->stem(pair);
+      return std::find(own.begin(), own.end(), pair) != own.end();
+    });
+  }
   if (hunspell_ && stripped.size() > 1) {
     // Of the ways to strip it, those that leave a word the dictionary knows, if any: 사람인가 is
     // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all.

@@ -60,8 +60,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A 하다/되다 verb from a noun the dictionary lacks, in its future and conditional forms.
       {"프로모션할", "프로모션"}, {"스트리밍해야", "스트리밍"}, {"스트리밍하려는", "스트리밍"},
       {"스트리밍했지만", "스트리밍"}, {"인수합병될", "인수합병"}, {"스트리밍되면", "스트리밍"},
-      // 때 (when) written onto its noun, with or without a particle.
-      {"대통령때", "대통령"}, {"선거때는", "선거"}, {"재임때부터", "재임"},
+      // A dependent noun or postposition written onto its noun, with or without a particle.
+      {"대통령때", "대통령"}, {"선거때는", "선거"}, {"재임때부터", "재임"}, {"재학중인", "재학"},
+      {"서거후", "서거"}, {"출범뒤", "출범"}, {"방학동안", "방학"}, {"처벌에대해", "처벌"}, {"화재로인해", "화재"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -81,8 +82,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"바이든", "바이"},
                          // A noun keeps its syllables: no contracted topic particle (부사 + ㄴ).
                          {"부산", "부사"}, {"대만", "대마"}, {"용산", "용사"},
-                         // 할 ends nouns too (역할, 관할): no 하다 verb's ending there.
-                         {"중재역할", "중재역"}, {"경찰관할", "경찰관"}};
+                         // 할, 중, 후 end nouns too (역할, 관할, 도중, 관중, 황후): no ending there.
+                         {"중재역할", "중재역"}, {"경찰관할", "경찰관"}, {"경기도중", "경기도"},
+                         {"야구관중에", "야구관"}, {"명성황후", "명성황"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
