@@ -221,6 +221,12 @@ std::vector<std::string> KoreanStemmer::auxiliary_stems(const std::string& word)
   return out;
 }
 
+bool KoreanStemmer::own_word(const std::string& s) const {
+  if (!hunspell_->spell(s)) return false;
+  const std::vector<std::string> stems = hunspell_->stem(s);
+  return std::find(stems.begin(), stems.end(), s) != stems.end();
+}
+
 std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> out;
   if (nouns_.count(word)) return out;  // a listed noun is a stem of its own
@@ -236,20 +242,15 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
     std::erase_if(stripped, [&](const std::string& s) {
       const std::string_view suffix = std::string_view(word).substr(s.size());
       if (s.size() < kSyllable || suffix.size() < kSyllable || !starts_like_noun(suffix)) return false;
-      const std::string pair = s.substr(s.size() - kSyllable) + std::string(suffix.substr(0, kSyllable));
-      if (!hunspell_->spell(pair)) return false;
-      const std::vector<std::string> own = hunspell_->stem(pair);
-      return std::find(own.begin(), own.end(), pair) != own.end();
+      return own_word(s.substr(s.size() - kSyllable) + std::string(suffix.substr(0, kSyllable)));
     });
   }
   if (hunspell_ && stripped.size() > 1) {
     // Of the ways to strip it, those that leave a word the dictionary knows, if any: 사람인가 is
     // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all.
     std::vector<std::string> words;  // the dictionary's own words, not its inflections (사람인)
-    for (const auto& s : stripped) {
-      std::vector<std::string> own = hunspell_->spell(s) ? hunspell_->stem(s) : std::vector<std::string>{};
-      if (std::find(own.begin(), own.end(), s) != own.end()) words.push_back(s);
-    }
+    for (const auto& s : stripped)
+      if (own_word(s)) words.push_back(s);
     if (!words.empty()) stripped = std::move(words);
   }
   std::vector<std::string> dict;

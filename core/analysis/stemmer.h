@@ -37,6 +37,9 @@ class KoreanStemmer {
  private:
   std::vector<std::string> compute(const std::string& word) const;
   std::vector<std::string> auxiliary_stems(const std::string& word) const;  // with hunspell_mu_ held
+  // A word of the dictionary's own, not one of its inflections (사람, not 사람인); with
+  // hunspell_mu_ held.
+  bool own_word(const std::string& s) const;
 
   void add_nouns(const std::string& path);
 
