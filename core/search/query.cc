@@ -239,10 +239,11 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
   // vocabulary too.
   const Xapian::Database* stats = expand_in ? expand_in : vocabulary;
   // Terms in more than `share` of the documents weigh little and have the longest posting lists:
-  // the bag and the proximity pairs leave them out.
+  // the bag and the proximity pairs leave them out. A term in at most `floor` documents is never
+  // common: so short a posting list costs nothing, whatever share of a small index it is.
   const std::string revision = stats ? revision_key(*stats) : std::string();
-  auto common = [&](const std::string& term, double share) {
-    return stats && term_freq(*stats, revision, term) > share * stats->get_doccount();
+  auto common = [&](const std::string& term, double share, Xapian::doccount floor = 0) {
+    return stats && term_freq(*stats, revision, term) > std::max(share * stats->get_doccount(), static_cast<double>(floor));
   };
 
   // One word: its forms, its parts in order (mixed script), all its syllable bigrams
@@ -518,8 +519,7 @@ ParsedQuery QueryBuilder::build(std::string_view raw, const Xapian::Database* ex
     std::vector<std::string> rare_bag;  // none without statistics: no share can be told
     if (options_.bigram_bag_weight > 0 && stats)
       for (const auto& b : bag)
-        if (const Xapian::doccount df = term_freq(*stats, revision, b);
-            df > 0 && (!common(b, options_.candidate_bag_max_df) || df <= options_.candidate_bag_min_docs))
+        if (!common(b, options_.candidate_bag_max_df, options_.candidate_bag_min_docs) && term_freq(*stats, revision, b) > 0)
           rare_bag.push_back(b);
     auto with_bag = [&](Q q) { return rare_bag.empty() ? q : Q(Q::OP_OR, q, bag_query(rare_bag)); };
     pq.candidates = finish(with_bag(any));
