@@ -57,6 +57,15 @@ constexpr std::string_view kSuffixList[] = {
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
 };
 
+// A dependent noun with its particle, or a postposition, written onto a verb's modifier or noun
+// form without the space (교환하는것을, 투자하기위해, 이용할수있는): the word is two, and its
+// stems are those of the verb before it, as the two would have when spaced (교환하는 → 교환).
+constexpr std::string_view kJoinedTails[] = {
+    "것으로", "것이다", "것처럼", "것을", "것이", "것은", "것도", "것과", "것만", "것",
+    "위해서", "위하여", "위해", "위한", "때문에", "때문이다",
+    "수있는", "수있다", "수있을", "수있도록", "수있게", "수있어", "수없는", "수없다", "수없이",
+};
+
 // Longest first, so the first suffix that matches is the longest one.
 const std::vector<std::string_view>& suffixes() {
   static const std::vector<std::string_view> sorted = [] {
@@ -230,6 +239,15 @@ bool KoreanStemmer::own_word(const std::string& s) const {
 std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> out;
   if (nouns_.count(word)) return out;  // a listed noun is a stem of its own
+  for (std::string_view tail : kJoinedTails) {
+    // At most a dozen syllables: the head is stemmed through stems(), so a longer word of
+    // repeated tails (것것것…) would recurse as deep as it is long.
+    if (!ends_with(word, tail) || syllables(word) < syllables(tail) + 2 || syllables(word) > 12) continue;
+    // The head must have stems of its own (하는 → 하): a noun before it (이것, 증거수, 한위해) is
+    // left to the rules below.
+    for (auto& s : stems(std::string_view(word).substr(0, word.size() - tail.size()))) out.push_back(std::move(s));
+    if (!out.empty()) return out;
+  }
   auto add = [&](std::string s) {
     if (!s.empty() && s != word && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
   };

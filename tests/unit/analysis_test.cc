@@ -63,6 +63,10 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A dependent noun or postposition written onto its noun, with or without a particle.
       {"대통령때", "대통령"}, {"선거때는", "선거"}, {"재임때부터", "재임"}, {"재학중인", "재학"},
       {"서거후", "서거"}, {"출범뒤", "출범"}, {"방학동안", "방학"}, {"처벌에대해", "처벌"}, {"화재로인해", "화재"},
+      // A dependent noun or postposition written onto a verb or a noun with its particle: the
+      // stems of what comes before it (kJoinedTails in stemmer.cc).
+      {"교환하는것을", "교환"}, {"투자하기위해", "투자"}, {"이용할수있는", "이용"}, {"해결할수없는", "해결"},
+      {"국민을위한", "국민"}, {"발전을위해", "발전"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
