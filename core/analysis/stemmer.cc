@@ -33,7 +33,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
 // its ending and matched none of its other forms. So were the dependent nouns (때, 중, 후, 뒤,
 // 당시, 동안) and postpositions (에대해, 로인해) that queries and headlines often write onto their
-// noun without the space (대통령때, 재학중인, 서거후, 처벌에대해).
+// noun without the space (대통령때, 재학중인, 서거후, 처벌에대해). From the science news set's
+// words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, and
+// the 하다 verb's 해 (모니터링해).
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
     "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
@@ -44,7 +46,7 @@ constexpr std::string_view kSuffixList[] = {
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
     "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
     "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
-    "로인해", "에따라", "에따른",
+    "로인해", "에따라", "에따른", "하거나", "이거나", "뿐이다", "뿐이며", "씨에게",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
@@ -52,9 +54,11 @@ constexpr std::string_view kSuffixList[] = {
     "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
     "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
     "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
-    "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후",
+    "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후", "로서", "뿐만", "뿐인",
+    "씨는", "씨가", "씨의", "씨를", "씨와", "씨도", "씨로",
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
+    "뿐", "씨", "해",
 };
 
 // A dependent noun with its particle, or a postposition, written onto a verb's modifier or noun
@@ -85,10 +89,11 @@ std::vector<std::string_view> strip_one(std::string_view w) {
   return out;
 }
 
-// Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때): 하다/되다 verbs' 할 and 될,
-// and the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후 with what follows them.
+// Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때, 날씨, 피해): 하다/되다
+// verbs' 할, 될 and 해, the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후 with what follows
+// them, and the honorific 씨.
 bool starts_like_noun(std::string_view suffix) {
-  for (std::string_view first : {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후"})
+  for (std::string_view first : {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후", "씨", "해"})
     if (suffix.substr(0, first.size()) == first) return true;
   return false;
 }
@@ -254,13 +259,15 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> stripped = strip_particles(word);
   std::unique_lock lock(hunspell_mu_);
   if (hunspell_) {
-    // A suffix that starts like a noun (할, 중, 후, 때: 역할, 도중, 황후) is none when the
-    // syllable before it and its own first syllable are a noun of the dictionary's: 중재역할,
-    // 경기도중 and 명성황후 keep them; 재학중, 서거후 and 대통령때 do not.
+    // A suffix that starts like a noun (할, 중, 후, 때, 씨: 역할, 도중, 황후, 솜씨) is none when
+    // its first syllable makes a noun of the dictionary's with the syllable before it, or with
+    // all that comes before it: 중재역할, 경기도중, 명성황후 and 아가씨를 keep them; 재학중,
+    // 서거후, 대통령때 and 유재원씨 do not.
     std::erase_if(stripped, [&](const std::string& s) {
       const std::string_view suffix = std::string_view(word).substr(s.size());
       if (s.size() < kSyllable || suffix.size() < kSyllable || !starts_like_noun(suffix)) return false;
-      return own_word(s.substr(s.size() - kSyllable) + std::string(suffix.substr(0, kSyllable)));
+      const std::string first(suffix.substr(0, kSyllable));
+      return own_word(s.substr(s.size() - kSyllable) + first) || own_word(s + first);
     });
   }
   if (hunspell_ && stripped.size() > 1) {

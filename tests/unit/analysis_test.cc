@@ -67,6 +67,10 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // stems of what comes before it (kJoinedTails in stemmer.cc).
       {"교환하는것을", "교환"}, {"투자하기위해", "투자"}, {"이용할수있는", "이용"}, {"해결할수없는", "해결"},
       {"국민을위한", "국민"}, {"발전을위해", "발전"},
+      // Endings that science and IT news left on words the dictionary lacks: 뿐, the honorific
+      // 씨 on a name, 로서, and a 하다 verb's 해.
+      {"데이터뿐", "데이터"}, {"아이디어뿐만", "아이디어"}, {"유재원씨", "유재원"}, {"홍길동씨는", "홍길동"},
+      {"마커로서", "마커"}, {"모니터링해", "모니터링"}, {"자매간이거나", "자매간"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -88,7 +92,10 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"부산", "부사"}, {"대만", "대마"}, {"용산", "용사"},
                          // 할, 중, 후 end nouns too (역할, 관할, 도중, 관중, 황후): no ending there.
                          {"중재역할", "중재역"}, {"경찰관할", "경찰관"}, {"경기도중", "경기도"},
-                         {"야구관중에", "야구관"}, {"명성황후", "명성황"}};
+                         {"야구관중에", "야구관"}, {"명성황후", "명성황"},
+                         // Nor do 씨 and 해 (아가씨, 솜씨, 동해), with or without a particle.
+                         {"아가씨", "아가"}, {"아가씨를", "아가"}, {"마음씨가", "마음"}, {"솜씨를", "솜"},
+                         {"보하이해", "보하이"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
