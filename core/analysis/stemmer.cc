@@ -34,8 +34,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // its ending and matched none of its other forms. So were the dependent nouns (때, 중, 후, 뒤,
 // 당시, 동안) and postpositions (에대해, 로인해) that queries and headlines often write onto their
 // noun without the space (대통령때, 재학중인, 서거후, 처벌에대해). From the science news set's
-// words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, and
-// the 하다 verb's 해 (모니터링해).
+// words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, the
+// 하다 verb's 해 (모니터링해), and nouns made verbs with 받다 and 시키다 (주목받고, 향상시켜야).
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
     "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
@@ -47,6 +47,7 @@ constexpr std::string_view kSuffixList[] = {
     "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
     "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
     "로인해", "에따라", "에따른", "하거나", "이거나", "뿐이다", "뿐이며", "씨에게",
+    "받았다", "받으며", "받는다", "시키지", "시키는", "시키고", "시켜야", "시키기",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
     "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
@@ -56,6 +57,7 @@ constexpr std::string_view kSuffixList[] = {
     "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
     "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후", "로서", "뿐만", "뿐인",
     "씨는", "씨가", "씨의", "씨를", "씨와", "씨도", "씨로",
+    "받고", "받아", "받는", "받은", "받을", "받자", "받던", "받지", "시킬", "돼야", "돼서",
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
     "뿐", "씨", "해",

@@ -71,6 +71,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // 씨 on a name, 로서, and a 하다 verb's 해.
       {"데이터뿐", "데이터"}, {"아이디어뿐만", "아이디어"}, {"유재원씨", "유재원"}, {"홍길동씨는", "홍길동"},
       {"마커로서", "마커"}, {"모니터링해", "모니터링"}, {"자매간이거나", "자매간"},
+      // A noun made a verb with 받다, 시키다 or a contracted 되다.
+      {"주목받고", "주목"}, {"추천받아", "추천"}, {"왜곡시키지", "왜곡"}, {"향상시켜야", "향상"}, {"코팅돼야", "코팅"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
