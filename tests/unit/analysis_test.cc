@@ -73,6 +73,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"마커로서", "마커"}, {"모니터링해", "모니터링"}, {"자매간이거나", "자매간"},
       // A noun made a verb with 받다, 시키다 or a contracted 되다.
       {"주목받고", "주목"}, {"추천받아", "추천"}, {"왜곡시키지", "왜곡"}, {"향상시켜야", "향상"}, {"코팅돼야", "코팅"},
+      // A question in the past, and 이었 as users write it (이였).
+      {"피살당했나", "피살"}, {"입국시켰나", "입국"}, {"개최됐나", "개최"}, {"대통령이였다", "대통령"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
