@@ -70,9 +70,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // Endings that science and IT news left on words the dictionary lacks: 뿐, the honorific
       // 씨 on a name, 로서, and a 하다 verb's 해.
       {"데이터뿐", "데이터"}, {"아이디어뿐만", "아이디어"}, {"유재원씨", "유재원"}, {"홍길동씨는", "홍길동"},
-      {"마커로서", "마커"}, {"모니터링해", "모니터링"}, {"자매간이거나", "자매간"},
+      {"마커로서", "마커"}, {"모니터링해야", "모니터링"}, {"자매간이거나", "자매간"},
       // A noun made a verb with 받다, 시키다 or a contracted 되다.
-      {"주목받고", "주목"}, {"추천받아", "추천"}, {"왜곡시키지", "왜곡"}, {"향상시켜야", "향상"}, {"코팅돼야", "코팅"},
+      {"주목받고", "주목"}, {"평가받는", "평가"}, {"추천받아", "추천"}, {"왜곡시키지", "왜곡"}, {"향상시켜야", "향상"}, {"코팅돼야", "코팅"},
       // A question in the past, and 이었 as users write it (이였).
       {"피살당했나", "피살"}, {"입국시켰나", "입국"}, {"개최됐나", "개최"}, {"대통령이였다", "대통령"},
   };
@@ -99,7 +99,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"야구관중에", "야구관"}, {"명성황후", "명성황"},
                          // Nor do 씨 and 해 (아가씨, 솜씨, 동해), with or without a particle.
                          {"아가씨", "아가"}, {"아가씨를", "아가"}, {"마음씨가", "마음"}, {"솜씨를", "솜"},
-                         {"보하이해", "보하이"}};
+                         {"보하이해", "보하이"}, {"남중국해", "남중국"},
+                         // A verb before 받다 is no noun (물려받은: 물려 + 받다).
+                         {"물려받은", "물려"}, {"넘겨받아", "넘겨"}, {"주고받는", "주고"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
