@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -95,14 +96,22 @@ std::vector<std::string_view> strip_one(std::string_view w) {
   return out;
 }
 
+bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> firsts) {
+  for (std::string_view first : firsts)
+    if (s.substr(0, first.size()) == first) return true;
+  return false;
+}
+
 // Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때, 날씨, 피해): 하다/되다
 // verbs' 할, 될 and 해, the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후 with what follows
 // them, and the honorific 씨.
 bool starts_like_noun(std::string_view suffix) {
-  for (std::string_view first : {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후", "씨", "해"})
-    if (suffix.substr(0, first.size()) == first) return true;
-  return false;
+  return starts_with_any(suffix, {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후", "씨", "해"});
 }
+
+// Suffixes of 받다 and 시키다, which make verbs of nouns (주목받고, 향상시켜야) and compound verbs
+// of verbs (물려받은, 주고받는).
+bool makes_verb(std::string_view suffix) { return starts_with_any(suffix, {"받", "시키", "시켜", "시킬"}); }
 
 // Hunspell gives dictionary forms; a noun + 하다/되다/시키다 verb is indexed as the noun
 // (협상하다 → 협상), other verbs and adjectives without the final 다 (늘어나다 → 늘어나).
@@ -265,24 +274,19 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   std::vector<std::string> stripped = strip_particles(word);
   std::unique_lock lock(hunspell_mu_);
   if (hunspell_) {
-    // A suffix that starts like a noun (할, 중, 후, 때, 씨: 역할, 도중, 황후, 솜씨) is none when
-    // its first syllable makes a noun of the dictionary's with the syllable before it, or with
-    // all that comes before it: 중재역할, 경기도중, 명성황후 and 아가씨를 keep them; 재학중,
-    // 서거후, 대통령때 and 유재원씨 do not.
     std::erase_if(stripped, [&](const std::string& s) {
       const std::string_view suffix = std::string_view(word).substr(s.size());
-      if (s.size() < kSyllable || suffix.size() < kSyllable || !starts_like_noun(suffix)) return false;
-      const std::string first(suffix.substr(0, kSyllable));
-      return own_word(s.substr(s.size() - kSyllable) + first) || own_word(s + first);
-    });
-    // 받다 and 시키다 make verbs of nouns (주목받고, 평가받는, 코팅시켜), and compound verbs of
-    // verbs (물려받은, 이어받아, 주고받는): a head the dictionary knows only as a verb's form is no
-    // stem (물려, 이어, 주고 are words of their own in other texts).
-    std::erase_if(stripped, [&](const std::string& s) {
-      const std::string_view suffix = std::string_view(word).substr(s.size());
-      const bool verb_maker = suffix.substr(0, kSyllable) == "받" || suffix.substr(0, 2 * kSyllable) == "시키" ||
-                              suffix.substr(0, 2 * kSyllable) == "시켜" || suffix.substr(0, 2 * kSyllable) == "시킬";
-      return verb_maker && hunspell_->spell(s) && !own_word(s);
+      // A suffix that starts like a noun (할, 중, 후, 때, 씨: 역할, 도중, 황후, 솜씨) is none when
+      // its first syllable makes a noun of the dictionary's with the syllable before it, or with
+      // all that comes before it: 중재역할, 경기도중, 명성황후 and 아가씨를 keep them; 재학중,
+      // 서거후, 대통령때 and 유재원씨 do not.
+      if (s.size() >= kSyllable && suffix.size() >= kSyllable && starts_like_noun(suffix)) {
+        const std::string first(suffix.substr(0, kSyllable));
+        if (own_word(s.substr(s.size() - kSyllable) + first) || own_word(s + first)) return true;
+      }
+      // Before 받다 or 시키다, a head the dictionary knows only as a verb's form is no stem
+      // (물려받은: 물려; 주고받는: 주고), a noun is (평가받는: 평가).
+      return makes_verb(suffix) && hunspell_->spell(s) && !own_word(s);
     });
   }
   if (hunspell_ && stripped.size() > 1) {
