@@ -66,6 +66,16 @@ constexpr std::string_view kSuffixList[] = {
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
     "뿐", "씨",
+    // 하다 and 되다 on a noun the dictionary lacks, in the forms a headline or a question ends
+    // with (현실되나, 스트리밍할까, 출시됐으나), and the copula's questions (스트리밍일까).
+    "하다", "하나", "하니", "하니까", "하자", "하자는", "하는데", "하는지", "하려", "하나요", "하기도",
+    "하기에", "하기는", "해야만", "했으나", "했을까", "했었던", "하였다", "하였고", "하였으며", "하였던",
+    "하겠다고", "하겠다는", "하겠다며", "하겠지만", "합니다", "했습니다",
+    "되다", "되나", "되니", "되자", "되게", "되기", "되던", "되는데", "되는지", "되도록", "되려", "되지만",
+    "되나요", "되기도", "되기에", "된다며", "된다는", "될까", "돼도", "되어", "되어야", "되어서", "됐고",
+    "됐으며", "됐으나", "됐는데", "됐을", "됐을까", "됐지만", "됐다는", "됐다며", "되었으나", "되겠다",
+    "됩니다", "됐습니다", "되었습니다",
+    "이냐", "일까", "이라서", "이라도", "이라니",
 };
 
 // A dependent noun with its particle, or a postposition, written onto a verb's modifier or noun
@@ -297,6 +307,17 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       if (own_word(s)) words.push_back(s);
     if (!words.empty()) stripped = std::move(words);
   }
+  // A noun with all of 하다 or 되다 stripped, and the same noun with the verb and part of its
+  // ending left on (노미네이트 and 노미네이트되기 of 노미네이트되기도): only the first. A bare 하
+  // may end a name (김영하는: 김영하 or 김영), so it stays.
+  std::vector<std::string> verb_left_on;
+  for (const auto& s : stripped)
+    for (const auto& t : stripped) {
+      const std::string_view rest = std::string_view(s).substr(std::min(t.size(), s.size()));
+      if (t.size() < s.size() && s.starts_with(t) && syllables(rest) >= 2 && starts_with_any(rest, {"하", "되", "됐"}))
+        verb_left_on.push_back(s);
+    }
+  std::erase_if(stripped, [&](const std::string& s) { return std::ranges::count(verb_left_on, s) > 0; });
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows
   if (hunspell_ && hunspell_->spell(word)) {

@@ -75,6 +75,11 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"주목받고", "주목"}, {"평가받는", "평가"}, {"추천받아", "추천"}, {"왜곡시키지", "왜곡"}, {"향상시켜야", "향상"}, {"코팅돼야", "코팅"},
       // A question in the past, and 이었 as users write it (이였).
       {"피살당했나", "피살"}, {"입국시켰나", "입국"}, {"개최됐나", "개최"}, {"대통령이였다", "대통령"},
+      // The forms a headline or a question ends with, on a noun the dictionary lacks.
+      {"현실되나", "현실"}, {"스트리밍될까", "스트리밍"}, {"스트리밍하자", "스트리밍"}, {"스트리밍됐으나", "스트리밍"},
+      {"선전포고하였으며", "선전포고"}, {"스트리밍되어야", "스트리밍"}, {"스트리밍하나요", "스트리밍"}, {"스트리밍일까", "스트리밍"},
+      // A name may end in 하: it stays a stem beside the noun before it.
+      {"김영하는", "김영하"},
   };
   for (const auto& c : cases) {
     auto terms = word_terms(c.written);
@@ -101,7 +106,10 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"아가씨", "아가"}, {"아가씨를", "아가"}, {"마음씨가", "마음"}, {"솜씨를", "솜"},
                          {"보하이해", "보하이"}, {"남중국해", "남중국"},
                          // A verb before 받다 is no noun (물려받은: 물려 + 받다).
-                         {"물려받은", "물려"}, {"넘겨받아", "넘겨"}, {"주고받는", "주고"}};
+                         {"물려받은", "물려"}, {"넘겨받아", "넘겨"}, {"주고받는", "주고"},
+                         // Nor is a noun with part of its 하다 or 되다 left on.
+                         {"노미네이트되기도", "노미네이트되기"}, {"간결하더라도", "간결하더라"},
+                         {"강조하였다", "강조하"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
