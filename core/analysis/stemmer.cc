@@ -146,6 +146,20 @@ bool ends_in_connective(std::string_view s) {
   return std::find(std::begin(kVowels), std::end(kVowels), j->vowel) != std::end(kVowels);
 }
 
+// Of a noun with all of 하다 or 되다 stripped and the same noun with the verb and part of its
+// ending left on (노미네이트 and 노미네이트되기 of 노미네이트되기도; 결정 and 결정하였는 of
+// 결정하였는가), keeps the first. A bare 하 may end a name (김영하는: 김영하 or 김영), so it stays.
+void drop_verb_left_on(std::vector<std::string>& stems) {
+  std::vector<std::string> left_on;
+  for (const auto& s : stems)
+    for (const auto& t : stems) {
+      if (t.size() >= s.size() || !s.starts_with(t)) continue;
+      const std::string_view rest = std::string_view(s).substr(t.size());
+      if (syllables(rest) >= 2 && starts_with_any(rest, {"하", "되", "됐"})) left_on.push_back(s);
+    }
+  std::erase_if(stems, [&](const std::string& s) { return std::ranges::count(left_on, s) > 0; });
+}
+
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
 constexpr size_t kCacheLimit = 500'000;
 
@@ -307,17 +321,6 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       if (own_word(s)) words.push_back(s);
     if (!words.empty()) stripped = std::move(words);
   }
-  // A noun with all of 하다 or 되다 stripped, and the same noun with the verb and part of its
-  // ending left on (노미네이트 and 노미네이트되기 of 노미네이트되기도): only the first. A bare 하
-  // may end a name (김영하는: 김영하 or 김영), so it stays.
-  std::vector<std::string> verb_left_on;
-  for (const auto& s : stripped)
-    for (const auto& t : stripped) {
-      const std::string_view rest = std::string_view(s).substr(std::min(t.size(), s.size()));
-      if (t.size() < s.size() && s.starts_with(t) && syllables(rest) >= 2 && starts_with_any(rest, {"하", "되", "됐"}))
-        verb_left_on.push_back(s);
-    }
-  std::erase_if(stripped, [&](const std::string& s) { return std::ranges::count(verb_left_on, s) > 0; });
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows
   if (hunspell_ && hunspell_->spell(word)) {
@@ -348,6 +351,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   if (!known) {
     // Unknown words are mostly names: Hunspell's affix rules guess wrong there (나델라는 → 나델).
     for (auto& s : stripped) add(std::move(s));
+    drop_verb_left_on(out);
     return out;
   }
   bool word_is_stem = std::find(dict.begin(), dict.end(), word) != dict.end();
@@ -367,6 +371,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   // dictionary only if the result is as well, so 민주주의 never becomes 민주주.
   for (auto& s : stripped)
     if (!word_is_stem || hunspell_->spell(s)) add(std::move(s));
+  drop_verb_left_on(out);
   return out;
 }
 

@@ -109,7 +109,7 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"물려받은", "물려"}, {"넘겨받아", "넘겨"}, {"주고받는", "주고"},
                          // Nor is a noun with part of its 하다 or 되다 left on.
                          {"노미네이트되기도", "노미네이트되기"}, {"간결하더라도", "간결하더라"},
-                         {"강조하였다", "강조하"}};
+                         {"강조하였다", "강조하"}, {"결정하였는가", "결정하였는"}, {"간주하는가", "간주하는"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
