@@ -76,6 +76,9 @@ constexpr std::string_view kSuffixList[] = {
     "됐으며", "됐으나", "됐는데", "됐을", "됐을까", "됐지만", "됐다는", "됐다며", "되었으나", "되겠다",
     "됩니다", "됐습니다", "되었습니다",
     "이냐", "일까", "이라서", "이라도", "이라니",
+    // And in the past, with 받다 and 시키다, and 이라 (해금강이라, 선고받았으며, 이전받았고,
+    // 지지세력이었고): KorQuAD's words that kept them.
+    "이라", "였고", "이었고", "였는데", "였다고", "이었다고", "받았고", "받았다고", "받았으며", "시켰던", "시킨다", "시켰다고", "중이라",
 };
 
 // A dependent noun with its particle, or a postposition, written onto a verb's modifier or noun
@@ -84,7 +87,7 @@ constexpr std::string_view kSuffixList[] = {
 constexpr std::string_view kJoinedTails[] = {
     "것으로", "것이다", "것처럼", "것을", "것이", "것은", "것도", "것과", "것만", "것",
     "위해서", "위하여", "위해", "위한", "때문에", "때문이다",
-    "수있는", "수있다", "수있을", "수있도록", "수있게", "수있어", "수없는", "수없다", "수없이",
+    "수있는", "수있다", "수있을", "수있도록", "수있게", "수있어", "수없는", "수없다", "수없이", "것이라",
 };
 
 // Longest first, so the first suffix that matches is the longest one.
@@ -146,18 +149,31 @@ bool ends_in_connective(std::string_view s) {
   return std::find(std::begin(kVowels), std::end(kVowels), j->vowel) != std::end(kVowels);
 }
 
-// Of a noun with all of 하다 or 되다 stripped and the same noun with the verb and part of its
-// ending left on (노미네이트 and 노미네이트되기 of 노미네이트되기도; 결정 and 결정하였는 of
-// 결정하였는가), keeps the first. A bare 하 may end a name (김영하는: 김영하 or 김영), so it stays.
-void drop_verb_left_on(std::vector<std::string>& stems) {
-  std::vector<std::string> left_on;
-  for (const auto& s : stems)
+// Drops the stems of `word` that are pieces of a verb, beside the stem they are pieces of:
+// - a noun with 하다 or 되다 and part of its ending left on, beside the noun (노미네이트되기 of
+//   노미네이트되기도, 결정하였는 of 결정하였는가), or with the bare 하 when the past follows it
+//   (강론하 of 강론하였는데). Else a bare 하 stays: it may end a name (김영하는: 김영하 or 김영).
+// - a verb's stem cut short where 이 and 었 contract to 였 (선보 of 선보였다 beside 선보이;
+//   받아 of 받아들였다 beside 받아들이).
+void drop_verb_pieces(std::vector<std::string>& stems, std::string_view word) {
+  auto piece = [&](const std::string& s) {
+    const std::string_view after = word.substr(std::min(s.size(), word.size()));
     for (const auto& t : stems) {
-      if (t.size() >= s.size() || !s.starts_with(t)) continue;
-      const std::string_view rest = std::string_view(s).substr(t.size());
-      if (syllables(rest) >= 2 && starts_with_any(rest, {"하", "되", "됐"})) left_on.push_back(s);
+      if (t.size() < s.size() && s.starts_with(t)) {
+        const std::string_view rest = std::string_view(s).substr(t.size());
+        if (starts_with_any(rest, {"하", "되", "됐"}) && (syllables(rest) >= 2 || starts_with_any(after, {"였", "었"})))
+          return true;
+      }
+      if (t.size() > s.size() && t.starts_with(s) && ends_with(t, "이") &&
+          word.starts_with(t.substr(0, t.size() - kSyllable) + "였"))
+        return true;
     }
-  std::erase_if(stems, [&](const std::string& s) { return std::ranges::count(left_on, s) > 0; });
+    return false;
+  };
+  std::vector<std::string> pieces;
+  for (const auto& s : stems)
+    if (word.starts_with(s) && piece(s)) pieces.push_back(s);
+  std::erase_if(stems, [&](const std::string& s) { return std::ranges::count(pieces, s) > 0; });
 }
 
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
@@ -167,6 +183,9 @@ constexpr size_t kCacheLimit = 500'000;
 
 std::vector<std::string> strip_particles(std::string_view word) {
   std::vector<std::string> out;
+  // 인 ends names (김정인) as often as it is the copula, but after -적 it is the copula
+  // (사회주의적인 → 사회주의적).
+  if (ends_with(word, "적인") && syllables(word) >= 4) out.emplace_back(word.substr(0, word.size() - kSyllable));
   for (std::string_view w : strip_one(word)) {
     // A plural 들 before the particle goes too (경영진들이 → 경영진).
     if (ends_with(w, "들") && syllables(w) >= 3) w.remove_suffix(kSyllable);
@@ -351,7 +370,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   if (!known) {
     // Unknown words are mostly names: Hunspell's affix rules guess wrong there (나델라는 → 나델).
     for (auto& s : stripped) add(std::move(s));
-    drop_verb_left_on(out);
+    drop_verb_pieces(out, word);
     return out;
   }
   bool word_is_stem = std::find(dict.begin(), dict.end(), word) != dict.end();
@@ -371,7 +390,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   // dictionary only if the result is as well, so 민주주의 never becomes 민주주.
   for (auto& s : stripped)
     if (!word_is_stem || hunspell_->spell(s)) add(std::move(s));
-  drop_verb_left_on(out);
+  drop_verb_pieces(out, word);
   return out;
 }
 

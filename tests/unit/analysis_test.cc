@@ -78,6 +78,9 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // The forms a headline or a question ends with, on a noun the dictionary lacks.
       {"현실되나", "현실"}, {"스트리밍될까", "스트리밍"}, {"스트리밍하자", "스트리밍"}, {"스트리밍됐으나", "스트리밍"},
       {"선전포고하였으며", "선전포고"}, {"스트리밍되어야", "스트리밍"}, {"스트리밍하나요", "스트리밍"}, {"스트리밍일까", "스트리밍"},
+      // The past, 받다, 시키다, 이라 and -적인 on words the dictionary lacks (KorQuAD's).
+      {"마르세유였고", "마르세유"}, {"선고받았으며", "선고"}, {"작동시킨다", "작동"}, {"해금강이라", "해금강"},
+      {"연구중이라", "연구"}, {"사회주의적인", "사회주의적"},
       // A name may end in 하: it stays a stem beside the noun before it.
       {"김영하는", "김영하"},
   };
@@ -109,7 +112,12 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"물려받은", "물려"}, {"넘겨받아", "넘겨"}, {"주고받는", "주고"},
                          // Nor is a noun with part of its 하다 or 되다 left on.
                          {"노미네이트되기도", "노미네이트되기"}, {"간결하더라도", "간결하더라"},
-                         {"강조하였다", "강조하"}, {"결정하였는가", "결정하였는"}, {"간주하는가", "간주하는"}};
+                         {"강조하였다", "강조하"}, {"결정하였는가", "결정하였는"}, {"간주하는가", "간주하는"},
+                         {"강론하였는데", "강론하"},
+                         // Nor a verb's stem cut where 이 and 었 contract (선보였다: 선보이, not 선보).
+                         {"선보였다", "선보"}, {"받아들였다", "받아"},
+                         // 인 after anything but -적 may end a name.
+                         {"김정인은", "김정"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
