@@ -38,63 +38,80 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, the
 // 하다 verb's 해 before another (모니터링해야), and nouns made verbs with 받다 and 시키다 (주목받고,
 // 향상시켜야). A bare 해 ends too many nouns (지난해, 남중국해) to come off.
-// Questions and headlines ask in the past (피살당했나, 입국시켰나), and users write 이었 as 이였.
+// Questions and headlines ask in the past (피살당했나, 입국시켰나), and users write 이었 as 이였:
+// kPastForms pairs each past with its endings.
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
-    "했다는데", "이라면서", "한다면서", "되었다고", "되었으며", "에서부터", "으로부터", "이었는데", "하더라도",
+    "했다는데", "이라면서", "한다면서", "에서부터", "으로부터", "하더라도",
     // three syllables
     "에서는", "에서도", "에서의", "에서만", "에게서", "에게는", "에게도", "으로는", "으로도", "으로서",
-    "으로써", "으로의", "이라고", "이라는", "이라며", "이라면", "이었다", "했다고", "했다며", "했다는",
-    "했으며", "했는데", "한다고", "한다는", "한다며", "하겠다", "됐다고", "된다고", "되었다", "시켰다",
+    "으로써", "으로의", "이라고", "이라는", "이라며", "이라면",
+    "한다고", "한다는", "한다며", "하겠다", "된다고",
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
-    "이었던", "되었던", "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "했지만", "한다면", "해왔다",
-    "하지만", "된다면", "되면서", "되었고", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
+    "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "한다면", "해왔다",
+    "하지만", "된다면", "되면서", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
     "로인해", "에따라", "에따른", "하거나", "이거나", "뿐이다", "뿐이며", "씨에게",
-    "받았다", "받으며", "받는다", "시키지", "시키는", "시키고", "시켜야", "시키기",
-    "하였나", "되었나", "시켰나", "당했나", "했는가", "였는가", "이였다", "이였나", "이였던", "이였으며",
+    "받으며", "받는다", "시키지", "시키는", "시키고", "시켜야", "시키기",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
-    "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다", "였다",
-    "과는", "와는", "로는", "로도", "라고", "라는", "라며", "이란", "했다", "했던", "했고", "하는",
-    "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "됐다", "시킨",
-    "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "였던", "이던", "됐던", "인가", "인지", "인데",
-    "해야", "하지", "하던", "했을", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
+    "밖에", "이나", "에는", "에도", "에선", "와의", "과의", "로의", "이며", "이고", "이다",
+    "과는", "와는", "로는", "로도", "라고", "라는", "라며", "이란", "하는",
+    "하고", "하며", "한다", "하기", "하여", "하게", "해서", "되는", "되고", "된다", "시킨",
+    "이자", "이든", "든지", "에만", "과도", "와도", "엔", "만의", "이던", "인가", "인지", "인데",
+    "해야", "하지", "하던", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
     "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후", "로서", "뿐만", "뿐인",
     "씨는", "씨가", "씨의", "씨를", "씨와", "씨도", "씨로",
-    "받고", "받아", "받는", "받은", "받을", "받자", "받던", "받지", "시킬", "돼야", "돼서",
-    "했나", "였나", "었나", "됐나",
+    "받고", "받아", "받는", "받은", "받을", "받자", "받던", "받지", "시킬", "돼야", "돼서", "었나",
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
     "뿐", "씨",
     // 하다 and 되다 on a noun the dictionary lacks, in the forms a headline or a question ends
     // with (현실되나, 스트리밍할까, 출시됐으나), and the copula's questions (스트리밍일까).
     "하다", "하나", "하니", "하니까", "하자", "하자는", "하는데", "하는지", "하려", "하나요", "하기도",
-    "하기에", "하기는", "해야만", "했으나", "했을까", "했었던", "하였다", "하였고", "하였으며", "하였던",
-    "하겠다고", "하겠다는", "하겠다며", "하겠지만", "합니다", "했습니다",
+    "하기에", "하기는", "해야만", "했었던", "하겠다고", "하겠다는", "하겠다며", "하겠지만", "합니다",
     "되다", "되나", "되니", "되자", "되게", "되기", "되던", "되는데", "되는지", "되도록", "되려", "되지만",
-    "되나요", "되기도", "되기에", "된다며", "된다는", "될까", "돼도", "되어", "되어야", "되어서", "됐고",
-    "됐으며", "됐으나", "됐는데", "됐을", "됐을까", "됐지만", "됐다는", "됐다며", "되었으나", "되겠다",
-    "됩니다", "됐습니다", "되었습니다",
+    "되나요", "되기도", "되기에", "된다며", "된다는", "될까", "돼도", "되어", "되어야", "되어서", "되겠다",
+    "됩니다",
     "이냐", "일까", "이라서", "이라도", "이라니",
-    // And in the past, with 받다 and 시키다, and 이라 (해금강이라, 선고받았으며, 이전받았고,
-    // 지지세력이었고): KorQuAD's words that kept them.
-    "이라", "였고", "이었고", "였는데", "였다고", "이었다고", "받았고", "받았다고", "받았으며", "시켰던", "시킨다", "시켰다고", "중이라",
+    // 있다 and 없다 written onto their noun (가치있는, 관심없는).
+    "있는", "있다", "있고", "있어", "있을", "있게", "있던", "있으며", "없는", "없다", "없이", "없고", "없어", "없을", "없던",
+    // KorQuAD's words kept these too (해금강이라, 작동시킨다, 연구중이라). The past of each
+    // verb made from a noun is kPastForms below.
+    "이라", "시킨다", "중이라",
 };
 
-// A dependent noun with its particle, or a postposition, written onto a verb's modifier or noun
-// form without the space (교환하는것을, 투자하기위해, 이용할수있는): the word is two, and its
-// stems are those of the verb before it, as the two would have when spaced (교환하는 → 교환).
+// A dependent noun with its particle, a postposition or 있다, written onto a verb's modifier or
+// noun form without the space (교환하는것을, 투자하기위해, 이용할수있는, 기록하고있는,
+// 귀국했을때): the word is two, and its stems are those of the verb before it, as the two would
+// have when spaced (교환하는 → 교환). After a noun (가치있는, 대통령때) the suffixes apply.
 constexpr std::string_view kJoinedTails[] = {
     "것으로", "것이다", "것처럼", "것을", "것이", "것은", "것도", "것과", "것만", "것",
     "위해서", "위하여", "위해", "위한", "때문에", "때문이다",
     "수있는", "수있다", "수있을", "수있도록", "수있게", "수있어", "수없는", "수없다", "수없이", "것이라",
+    "있는", "있다", "있던", "있어", "있으며", "있을", "있고",
+    "때", "때는", "때에", "때도", "때의", "때까지", "때부터", "때마다",
 };
+
+// The past of a noun made a verb (출시했, 선고받았, 역전시켰) or of the copula (청강생이었), and
+// the endings that follow it: every pairing is a suffix. Listed one by one, most were missing
+// (선고받았는가, 역전시켰지만, 세팅되었기에 kept them).
+constexpr std::string_view kPastForms[] = {"했", "하였", "됐", "되었", "시켰", "받았", "당했", "당하였", "이었", "였", "이였"};
+constexpr std::string_view kPastEndings[] = {"다", "고", "지만", "는데", "는가", "나", "다는", "다고", "다며", "다가", "던",
+                                             "을", "으며", "으나", "기에", "기", "음", "음에도", "을까", "는지", "습니다"};
 
 // Longest first, so the first suffix that matches is the longest one.
 const std::vector<std::string_view>& suffixes() {
+  static const std::vector<std::string> past = [] {
+    std::vector<std::string> v;
+    for (std::string_view form : kPastForms)
+      for (std::string_view ending : kPastEndings) v.push_back(std::string(form).append(ending));
+    return v;
+  }();
   static const std::vector<std::string_view> sorted = [] {
     std::vector<std::string_view> v(std::begin(kSuffixList), std::end(kSuffixList));
-    std::stable_sort(v.begin(), v.end(), [](auto a, auto b) { return a.size() > b.size(); });
+    v.insert(v.end(), past.begin(), past.end());
+    std::sort(v.begin(), v.end(), [](auto a, auto b) { return a.size() != b.size() ? a.size() > b.size() : a < b; });
+    v.erase(std::unique(v.begin(), v.end()), v.end());
     return v;
   }();
   return sorted;
@@ -138,15 +155,31 @@ std::string from_dictionary_form(std::string s) {
 
 // True when the last syllable of `s` is a verb's -아/-어 form (만들어, 세워, 정해, 붙여, 나눠):
 // no final consonant, and a vowel ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ.
-bool ends_in_connective(std::string_view s) {
-  if (s.size() < kSyllable) return false;
+std::optional<SyllableJamo> last_syllable(std::string_view s) {
+  if (s.size() < kSyllable) return std::nullopt;
   int32_t i = 0;
   UChar32 c;
   U8_NEXT(s.data() + s.size() - kSyllable, i, static_cast<int32_t>(kSyllable), c);
-  auto j = c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
+  return c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
+}
+
+bool ends_in_connective(std::string_view s) {
+  auto j = last_syllable(s);
   if (!j || j->final != 0) return false;
   constexpr int kVowels[] = {0, 1, 4, 6, 9, 10, 14};  // ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ (Unicode's vowel order)
   return std::find(std::begin(kVowels), std::end(kVowels), j->vowel) != std::end(kVowels);
+}
+
+// True when a syllable of `s` ends in ㅆ, as the past tense's do (했, 였, 보았; 있, 겠): a verb
+// cut inside its ending (모였는가 less 가, 보였지만 less 만). No Sino-Korean syllable ends in
+// ㅆ, and no noun the science news or KorQuAD write.
+bool has_past(std::string_view s) {
+  constexpr int kSsangSios = 20;  // ㅆ among the finals (The Unicode Standard, ch. 3.12)
+  for (size_t at = kSyllable; at <= s.size(); at += kSyllable) {
+    auto j = last_syllable(s.substr(0, at));
+    if (j && j->final == kSsangSios) return true;
+  }
+  return false;
 }
 
 // Drops the stems of `word` that are pieces of a verb, beside the stem they are pieces of:
@@ -189,6 +222,7 @@ std::vector<std::string> strip_particles(std::string_view word) {
   for (std::string_view w : strip_one(word)) {
     // A plural 들 before the particle goes too (경영진들이 → 경영진).
     if (ends_with(w, "들") && syllables(w) >= 3) w.remove_suffix(kSyllable);
+    if (has_past(w)) continue;
     if (std::find(out.begin(), out.end(), w) == out.end()) out.emplace_back(w);
   }
   return out;

@@ -81,6 +81,12 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // The past, 받다, 시키다, 이라 and -적인 on words the dictionary lacks (KorQuAD's).
       {"마르세유였고", "마르세유"}, {"선고받았으며", "선고"}, {"작동시킨다", "작동"}, {"해금강이라", "해금강"},
       {"연구중이라", "연구"}, {"사회주의적인", "사회주의적"},
+      // The past of a noun made a verb, with any of the endings that follow it.
+      {"선고받았는가", "선고"}, {"역전시켰지만", "역전"}, {"세팅되었기에", "세팅"}, {"굉침되었는가", "굉침"},
+      {"청강생이었다는", "청강생"},
+      // 있다 and 없다 written onto a noun, or onto a verb (its stems, as when spaced); so 때.
+      {"가치있는", "가치"}, {"관심없는", "관심"}, {"기록하고있는", "기록"}, {"갇혀있는", "갇히"},
+      {"귀국했을때", "귀국"},
       // A name may end in 하: it stays a stem beside the noun before it.
       {"김영하는", "김영하"},
   };
@@ -116,6 +122,8 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"강론하였는데", "강론하"},
                          // Nor a verb's stem cut where 이 and 었 contract (선보였다: 선보이, not 선보).
                          {"선보였다", "선보"}, {"받아들였다", "받아"},
+                         // No stem of a verb cut inside its past (모였는가 less 가).
+                         {"모였는가", "모였는"}, {"가졌을", "가졌"}, {"귀국했을때", "귀국했을"},
                          // 인 after anything but -적 may end a name.
                          {"김정인은", "김정"}};
   for (const auto& c : cases) {
