@@ -124,6 +124,7 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"선보였다", "선보"}, {"받아들였다", "받아"},
                          // No stem of a verb cut inside its past (모였는가 less 가).
                          {"모였는가", "모였는"}, {"가졌을", "가졌"}, {"귀국했을때", "귀국했을"},
+                         {"몇번이었나", "몇번이"}, {"접어들었나", "접어"},
                          // 인 after anything but -적 may end a name.
                          {"김정인은", "김정"}};
   for (const auto& c : cases) {
