@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <initializer_list>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <stdexcept>
 
@@ -153,8 +153,7 @@ std::string from_dictionary_form(std::string s) {
   return s;
 }
 
-// True when the last syllable of `s` is a verb's -아/-어 form (만들어, 세워, 정해, 붙여, 나눠):
-// no final consonant, and a vowel ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ.
+// The jamo of the last syllable of `s`; nothing when it ends in anything else.
 std::optional<SyllableJamo> last_syllable(std::string_view s) {
   if (s.size() < kSyllable) return std::nullopt;
   int32_t i = 0;
@@ -163,6 +162,8 @@ std::optional<SyllableJamo> last_syllable(std::string_view s) {
   return c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
 }
 
+// True when the last syllable of `s` is a verb's -아/-어 form (만들어, 세워, 정해, 붙여, 나눠):
+// no final consonant, and a vowel ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ.
 bool ends_in_connective(std::string_view s) {
   auto j = last_syllable(s);
   if (!j || j->final != 0) return false;
@@ -189,8 +190,8 @@ bool has_past(std::string_view s) {
 // - a verb's stem cut short where 이 and 었 contract to 였 (선보 of 선보였다 beside 선보이;
 //   받아 of 받아들였다 beside 받아들이).
 void drop_verb_pieces(std::vector<std::string>& stems, std::string_view word) {
-  auto piece = [&](const std::string& s) {
-    const std::string_view after = word.substr(std::min(s.size(), word.size()));
+  auto piece = [&](const std::string& s) {  // `s` begins `word`
+    const std::string_view after = word.substr(s.size());
     for (const auto& t : stems) {
       if (t.size() < s.size() && s.starts_with(t)) {
         const std::string_view rest = std::string_view(s).substr(t.size());
