@@ -162,6 +162,17 @@ std::optional<SyllableJamo> last_syllable(std::string_view s) {
   return c < 0 ? std::nullopt : decompose(static_cast<char32_t>(c));
 }
 
+// True when `word` is the verb stem `form`'s modifier (다르 → 다른, 만나 → 만날): the same
+// syllables, the last given a final ㄴ or ㄹ.
+bool is_modifier_of(std::string_view word, std::string_view form) {
+  if (word.size() != form.size() || word.substr(0, word.size() - kSyllable) != form.substr(0, form.size() - kSyllable))
+    return false;
+  auto w = last_syllable(word), f = last_syllable(form);
+  constexpr int kNieun = 4, kRieul = 8;  // finals ㄴ and ㄹ (The Unicode Standard, ch. 3.12)
+  return w && f && f->final == 0 && w->initial == f->initial && w->vowel == f->vowel &&
+         (w->final == kNieun || w->final == kRieul);
+}
+
 // True when the last syllable of `s` is a verb's -아/-어 form (만들어, 세워, 정해, 붙여, 나눠):
 // no final consonant, and a vowel ㅏ ㅐ ㅓ ㅕ ㅘ ㅙ ㅝ.
 bool ends_in_connective(std::string_view s) {
@@ -409,6 +420,15 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
     return out;
   }
   bool word_is_stem = std::find(dict.begin(), dict.end(), word) != dict.end();
+  // The word is a noun of two syllables or more, alone or with a particle (노래, 도시는, 이름은):
+  // the dictionary's verb readings that change its syllables are contractions nobody meant
+  // (노랗다, 돌다, 이르다), or the verb it was made from, another word (그림 of 그리다). Not so
+  // a verb's modifier that is also a noun (다른, 오른, 만난): there the verb is the common reading.
+  size_t noun_bytes = 0;
+  for (const auto& s : dict)
+    if (!ends_with(s, "다") && syllables(s) >= 2 && word.compare(0, s.size(), s) == 0 &&
+        (s.size() == word.size() || is_particle(std::string_view(word).substr(s.size()))))
+      noun_bytes = std::max(noun_bytes, s.size());
   for (auto& s : dict) {
     // A noun keeps its syllables before a particle (부산에서 → 부산). A parse that changes them
     // reads a contracted topic particle (부산 as 부사 + ㄴ, 대만 as 대마 + ㄴ, 용산 as 용사 + ㄴ),
@@ -416,8 +436,12 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
     // Verbs do change their last syllable (흘러 → 흐르).
     if (!ends_with(s, "다") && word.compare(0, s.size(), s) != 0) continue;
     std::string form = from_dictionary_form(s);
-    // A dictionary word keeps alternative parses of two syllables or more only (회의 is not 회 + 의).
-    if (word_is_stem && syllables(form) < 2) continue;
+    if (noun_bytes && ends_with(s, "다") && !(form.size() >= noun_bytes && word.compare(0, form.size(), form) == 0) &&
+        !is_modifier_of(word, form))
+      continue;
+    // A dictionary word, or one with a particle, keeps alternative parses of two syllables or
+    // more only (회의 is not 회 + 의, 도시는 not 도 + 이시는).
+    if ((word_is_stem || noun_bytes) && syllables(form) < 2) continue;
     add(std::move(form));
   }
   // The dictionary misses names inside known affixes (나델라는 → 나델) and some inflected

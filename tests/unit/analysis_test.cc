@@ -54,6 +54,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       // A verb with an auxiliary: each form has the compound's stem (KoreanStemmer::auxiliary_stems).
       {"만들어진", "만들어지"}, {"만들어졌다", "만들어지"}, {"만들어지는", "만들어지"},
       {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
+      // A verb's modifier that is a noun too keeps the verb (다르다, 오르다, 만나다).
+      {"다른", "다르"}, {"오른", "오르"}, {"만난", "만나"},
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
       {"지역입니까", "지역"}, {"정부인데", "정부"}, {"부산에서", "부산"}, {"용산에", "용산"},
@@ -126,7 +128,12 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"모였는가", "모였는"}, {"가졌을", "가졌"}, {"귀국했을때", "귀국했을"},
                          {"몇번이었나", "몇번이"}, {"접어들었나", "접어"},
                          // 인 after anything but -적 may end a name.
-                         {"김정인은", "김정"}};
+                         {"김정인은", "김정"},
+                         // A noun, alone or with a particle, is no contracted verb (노래: 노랗다,
+                         // 이름은: 이르다, 지난해: 지난하다) and no copula after one syllable
+                         // (게임을: 게 + 임을, 나라는: 나 + 라는).
+                         {"노래", "노랗"}, {"이름은", "이르"}, {"지난해", "지난"}, {"도시는", "돌"},
+                         {"도시는", "도"}, {"게임을", "게"}, {"나라는", "나"}, {"책임을", "책"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
