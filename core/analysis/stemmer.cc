@@ -447,8 +447,17 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   // The dictionary misses names inside known affixes (나델라는 → 나델) and some inflected
   // compounds (경영진들 → 경영): take the rule's answer too, but when the word is itself in the
   // dictionary only if the result is as well, so 민주주의 never becomes 민주주.
+  // Not a piece of the particle, though, after a noun the dictionary found (것으 of 것으로, 일에
+  // of 일에는: the rule strips 로 and 는 only, as it must leave two syllables), unless that is
+  // a word of the dictionary's too (개인 of 개인가).
+  const auto dict_stems = out;
+  auto particle_piece = [&](const std::string& s) {
+    return !own_word(s) && std::any_of(dict_stems.begin(), dict_stems.end(), [&](const std::string& t) {
+      return t.size() < s.size() && s.starts_with(t) && is_particle(std::string_view(word).substr(t.size()));
+    });
+  };
   for (auto& s : stripped)
-    if (!word_is_stem || hunspell_->spell(s)) add(std::move(s));
+    if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s)) add(std::move(s));
   drop_verb_pieces(out, word);
   return out;
 }

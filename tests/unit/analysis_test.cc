@@ -56,6 +56,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"지어졌다", "지어지"}, {"세워진", "세워지"}, {"안겨준", "안겨주"}, {"만들어낸", "만들어내"},
       // A verb's modifier that is a noun too keeps the verb (다르다, 오르다, 만나다).
       {"다른", "다르"}, {"오른", "오르"}, {"만난", "만나"},
+      // A one-syllable noun with a particle whose start makes a noun too (개 + 인가, 개인 + 가).
+      {"개인가", "개인"},
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
       {"지역입니까", "지역"}, {"정부인데", "정부"}, {"부산에서", "부산"}, {"용산에", "용산"},
@@ -133,7 +135,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // 이름은: 이르다, 지난해: 지난하다) and no copula after one syllable
                          // (게임을: 게 + 임을, 나라는: 나 + 라는).
                          {"노래", "노랗"}, {"이름은", "이르"}, {"지난해", "지난"}, {"도시는", "돌"},
-                         {"도시는", "도"}, {"게임을", "게"}, {"나라는", "나"}, {"책임을", "책"}};
+                         {"도시는", "도"}, {"게임을", "게"}, {"나라는", "나"}, {"책임을", "책"},
+                         // Nor a piece of the particle after a one-syllable noun (것 + 으로).
+                         {"것으로", "것으"}, {"일에는", "일에"}, {"년부터는", "년부터"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
