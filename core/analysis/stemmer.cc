@@ -119,10 +119,15 @@ const std::vector<std::string_view>& suffixes() {
 
 // Every way of stripping one suffix from `w` that leaves at least two syllables, longest suffix
 // first: 나델라는 is 나델라 + 는 or 나델 + 라는, and only a dictionary could tell which.
+// After 으 the suffix is 으로…, never 로… (법원장으로 is not 법원장으 + 로): no noun ends in 으.
 std::vector<std::string_view> strip_one(std::string_view w) {
   std::vector<std::string_view> out;
-  for (std::string_view suf : suffixes())
-    if (ends_with(w, suf) && syllables(w) >= syllables(suf) + 2) out.push_back(w.substr(0, w.size() - suf.size()));
+  for (std::string_view suf : suffixes()) {
+    if (!ends_with(w, suf) || syllables(w) < syllables(suf) + 2) continue;
+    std::string_view rest = w.substr(0, w.size() - suf.size());
+    if (suf.starts_with("로") && ends_with(rest, "으")) continue;
+    out.push_back(rest);
+  }
   return out;
 }
 

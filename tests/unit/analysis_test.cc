@@ -137,7 +137,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"노래", "노랗"}, {"이름은", "이르"}, {"지난해", "지난"}, {"도시는", "돌"},
                          {"도시는", "도"}, {"게임을", "게"}, {"나라는", "나"}, {"책임을", "책"},
                          // Nor a piece of the particle after a one-syllable noun (것 + 으로).
-                         {"것으로", "것으"}, {"일에는", "일에"}, {"년부터는", "년부터"}};
+                         {"것으로", "것으"}, {"일에는", "일에"}, {"년부터는", "년부터"},
+                         // 으 is 으로's: no noun ends in it.
+                         {"법원장으로", "법원장으"}, {"트윗으로", "트윗으"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
