@@ -461,8 +461,10 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       return t.size() < s.size() && s.starts_with(t) && is_particle(std::string_view(word).substr(t.size()));
     });
   };
+  // The dictionary reads a verb or adjective only (하는가, 없다는): the rule's cuts are pieces of it.
+  const bool verb_only = std::all_of(dict.begin(), dict.end(), [](const std::string& s) { return ends_with(s, "다"); });
   for (auto& s : stripped)
-    if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s)) add(std::move(s));
+    if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s) && !(verb_only && !own_word(s))) add(std::move(s));
   drop_verb_pieces(out, word);
   return out;
 }

@@ -139,7 +139,10 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // Nor a piece of the particle after a one-syllable noun (것 + 으로).
                          {"것으로", "것으"}, {"일에는", "일에"}, {"년부터는", "년부터"},
                          // 으 is 으로's: no noun ends in it.
-                         {"법원장으로", "법원장으"}, {"트윗으로", "트윗으"}};
+                         {"법원장으로", "법원장으"}, {"트윗으로", "트윗으"},
+                         // Nor a piece of a word the dictionary reads as a verb only.
+                         {"하는가", "하는"}, {"한다는", "한다"}, {"없지만", "없지"}, {"만드는", "만드"},
+                         {"받아들이고", "받아"}, {"가능함을", "가능함"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
