@@ -242,6 +242,13 @@ std::vector<std::string> strip_particles(std::string_view word) {
     if (has_past(w)) continue;
     if (std::find(out.begin(), out.end(), w) == out.end()) out.emplace_back(w);
   }
+  // Of a particle made of two (에서 + 는, 에게 + 도), the first is no part of the noun: 다라에서는
+  // is 다라, not 다라에서. No noun ends in 에서 or 에게.
+  std::erase_if(out, [&](const std::string& w) {
+    for (std::string_view p : {"에서", "에게"})
+      if (ends_with(w, p) && std::find(out.begin(), out.end(), w.substr(0, w.size() - p.size())) != out.end()) return true;
+    return false;
+  });
   return out;
 }
 
@@ -453,12 +460,14 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   // compounds (경영진들 → 경영): take the rule's answer too, but when the word is itself in the
   // dictionary only if the result is as well, so 민주주의 never becomes 민주주.
   // Not a piece of the particle, though, after a noun the dictionary found (것으 of 것으로, 일에
-  // of 일에는: the rule strips 로 and 는 only, as it must leave two syllables), unless that is
-  // a word of the dictionary's too (개인 of 개인가).
+  // of 일에는: the rule strips 로 and 는 only, as it must leave two syllables), nor the noun
+  // with its plural 들 (팬들 of 팬들의), unless that is a word of the dictionary's too (개인 of
+  // 개인가, 그들 of 그들은).
   const auto dict_stems = out;
   auto particle_piece = [&](const std::string& s) {
     return !own_word(s) && std::any_of(dict_stems.begin(), dict_stems.end(), [&](const std::string& t) {
-      return t.size() < s.size() && s.starts_with(t) && is_particle(std::string_view(word).substr(t.size()));
+      return t.size() < s.size() && s.starts_with(t) &&
+             (is_particle(std::string_view(word).substr(t.size())) || (s.size() == t.size() + kSyllable && s.ends_with("들")));
     });
   };
   // The dictionary reads a verb or adjective only (하는가, 없다는): the rule's cuts are pieces of it.
