@@ -42,7 +42,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // kPastForms pairs each past with its endings.
 constexpr std::string_view kSuffixList[] = {
     // four syllables and more
-    "했다는데", "이라면서", "한다면서", "에서부터", "으로부터", "하더라도",
+    "했다는데", "이라면서", "한다면서", "에서부터", "으로부터", "하더라도", "으로서의", "으로서는",
     // three syllables
     "에서는", "에서도", "에서의", "에서만", "에게서", "에게는", "에게도", "으로는", "으로도", "으로서",
     "으로써", "으로의", "이라고", "이라는", "이라며", "이라면",
@@ -50,7 +50,7 @@ constexpr std::string_view kSuffixList[] = {
     "하면서", "이지만", "까지는", "까지도", "부터는", "보다는", "처럼은", "로부터", "이어서", "하도록",
     "입니다", "입니까", "하려는", "하려고", "하려면", "하기로", "한다면", "해왔다",
     "하지만", "된다면", "되면서", "했었다", "때부터", "때까지", "때마다", "중이던", "에대해", "에대한",
-    "로인해", "에따라", "에따른", "하거나", "이거나", "뿐이다", "뿐이며", "씨에게",
+    "로인해", "에따라", "에따른", "하거나", "이거나", "뿐이다", "뿐이며", "씨에게", "로서의", "로서는",
     "받으며", "받는다", "시키지", "시키는", "시키고", "시켜야", "시키기",
     // two syllables
     "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼", "만큼", "마다", "조차",
@@ -242,11 +242,21 @@ std::vector<std::string> strip_particles(std::string_view word) {
     if (has_past(w)) continue;
     if (std::find(out.begin(), out.end(), w) == out.end()) out.emplace_back(w);
   }
-  // Of a particle made of two (에서 + 는, 에게 + 도), the first is no part of the noun: 다라에서는
-  // is 다라, not 다라에서. No noun ends in 에서 or 에게.
+  // Of a particle made of two (에서 + 는, 로서 + 의), the first is no part of the noun: 다라에서는
+  // is 다라, not 다라에서; no noun ends in 에서, 에게 or (으)로서 (but names end in 에: 몽펠리에는).
+  // Nor is the copula after a consonant (해금강이라는: 해금강, not 해금강이 or 해금강이라); after
+  // a vowel 이 may end the noun (하와이라는: 하와이).
+  auto also_stripped = [&](const std::string& w, std::string_view p) {
+    return ends_with(w, p) && std::find(out.begin(), out.end(), w.substr(0, w.size() - p.size())) != out.end();
+  };
   std::erase_if(out, [&](const std::string& w) {
-    for (std::string_view p : {"에서", "에게"})
-      if (ends_with(w, p) && std::find(out.begin(), out.end(), w.substr(0, w.size() - p.size())) != out.end()) return true;
+    for (std::string_view p : {"에서", "에게", "로서", "으로서"})
+      if (also_stripped(w, p)) return true;
+    for (std::string_view p : {"이", "이라"})
+      if (also_stripped(w, p)) {
+        auto j = last_syllable(std::string_view(w).substr(0, w.size() - p.size()));
+        if (j && j->final != 0) return true;
+      }
     return false;
   });
   return out;

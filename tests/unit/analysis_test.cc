@@ -58,6 +58,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"다른", "다르"}, {"오른", "오르"}, {"만난", "만나"},
       // A one-syllable noun with a particle whose start makes a noun too (개 + 인가, 개인 + 가).
       {"개인가", "개인"},
+      // A name may end in 에 (몽펠리에), or in 이 before the copula's 라 after a vowel (무카이).
+      {"몽펠리에는", "몽펠리에"}, {"무카이라는", "무카이"},
       // A noun the dictionary lacks, with a past copula.
       {"대선후보였던", "대선후보"}, {"출품작이었던", "출품작"}, {"입국되었던", "입국"},
       {"지역입니까", "지역"}, {"정부인데", "정부"}, {"부산에서", "부산"}, {"용산에", "용산"},
@@ -144,7 +146,10 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"하는가", "하는"}, {"한다는", "한다"}, {"없지만", "없지"}, {"만드는", "만드"},
                          {"받아들이고", "받아"}, {"가능함을", "가능함"},
                          // Nor half of a particle made of two, nor a plural after a dictionary noun.
-                         {"다라에서는", "다라에서"}, {"천황에게는", "천황에게"}, {"팬들의", "팬들"}};
+                         {"다라에서는", "다라에서"}, {"천황에게는", "천황에게"}, {"팬들의", "팬들"},
+                         {"리더로서의", "리더로서"},
+                         // Nor the copula after a consonant.
+                         {"해금강이라는", "해금강이"}, {"해금강이라는", "해금강이라"}, {"후속작이라고", "후속작이"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
