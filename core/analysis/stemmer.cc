@@ -201,8 +201,10 @@ bool has_past(std::string_view s) {
 
 // Drops the stems of `word` that are pieces of a verb, beside the stem they are pieces of:
 // - a noun with 하다 or 되다 and part of its ending left on, beside the noun (노미네이트되기 of
-//   노미네이트되기도, 결정하였는 of 결정하였는가), or with the bare 하 when the past follows it
-//   (강론하 of 강론하였는데). Else a bare 하 stays: it may end a name (김영하는: 김영하 or 김영).
+//   노미네이트되기도, 결정하였는 of 결정하였는가), with a bare 되 (스트리밍되 of 스트리밍되는), or
+//   with a bare 하 when the past follows it (강론하 of 강론하였는데) or when it makes four
+//   syllables or more (스트리밍하 of 스트리밍하는). Else a bare 하 stays: it may end a name
+//   (김영하는: 김영하 or 김영).
 // - a verb's stem cut short where 이 and 었 contract to 였 (선보 of 선보였다 beside 선보이;
 //   받아 of 받아들였다 beside 받아들이).
 void drop_verb_pieces(std::vector<std::string>& stems, std::string_view word) {
@@ -211,7 +213,8 @@ void drop_verb_pieces(std::vector<std::string>& stems, std::string_view word) {
     for (const auto& t : stems) {
       if (t.size() < s.size() && s.starts_with(t)) {
         const std::string_view rest = std::string_view(s).substr(t.size());
-        if (starts_with_any(rest, {"하", "되", "됐"}) && (syllables(rest) >= 2 || starts_with_any(after, {"였", "었"})))
+        if (starts_with_any(rest, {"하", "되", "됐"}) &&
+            (syllables(rest) >= 2 || starts_with_any(after, {"였", "었"}) || !rest.starts_with("하") || syllables(s) >= 4))
           return true;
       }
       if (t.size() > s.size() && t.starts_with(s) && ends_with(t, "이") &&

@@ -125,7 +125,7 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // Nor is a noun with part of its 하다 or 되다 left on.
                          {"노미네이트되기도", "노미네이트되기"}, {"간결하더라도", "간결하더라"},
                          {"강조하였다", "강조하"}, {"결정하였는가", "결정하였는"}, {"간주하는가", "간주하는"},
-                         {"강론하였는데", "강론하"},
+                         {"강론하였는데", "강론하"}, {"스트리밍하는", "스트리밍하"}, {"대량생산되는", "대량생산되"},
                          // Nor a verb's stem cut where 이 and 었 contract (선보였다: 선보이, not 선보).
                          {"선보였다", "선보"}, {"받아들였다", "받아"},
                          // No stem of a verb cut inside its past (모였는가 less 가).
