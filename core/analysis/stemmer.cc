@@ -483,10 +483,14 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
              (is_particle(std::string_view(word).substr(t.size())) || (s.size() == t.size() + kSyllable && s.ends_with("들")));
     });
   };
-  // The dictionary reads a verb or adjective only (하는가, 없다는): the rule's cuts are pieces of it.
+  // The dictionary reads a verb or adjective only (하는가, 없다는): the rule's cuts are pieces of it,
+  // or the verb in its dictionary form (없다 of 없다는), which is indexed without its 다 (없).
   const bool verb_only = std::all_of(dict.begin(), dict.end(), [](const std::string& s) { return ends_with(s, "다"); });
+  auto verb_piece = [&](const std::string& s) {
+    return verb_only && (!own_word(s) || std::find(dict.begin(), dict.end(), s) != dict.end());
+  };
   for (auto& s : stripped)
-    if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s) && !(verb_only && !own_word(s))) add(std::move(s));
+    if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s) && !verb_piece(s)) add(std::move(s));
   drop_verb_pieces(out, word);
   return out;
 }

@@ -144,7 +144,7 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"법원장으로", "법원장으"}, {"트윗으로", "트윗으"},
                          // Nor a piece of a word the dictionary reads as a verb only.
                          {"하는가", "하는"}, {"한다는", "한다"}, {"없지만", "없지"}, {"만드는", "만드"},
-                         {"받아들이고", "받아"}, {"가능함을", "가능함"},
+                         {"받아들이고", "받아"}, {"가능함을", "가능함"}, {"없다는", "없다"}, {"힘들다는", "힘들다"},
                          // Nor half of a particle made of two, nor a plural after a dictionary noun.
                          {"다라에서는", "다라에서"}, {"천황에게는", "천황에게"}, {"팬들의", "팬들"},
                          {"리더로서의", "리더로서"},
