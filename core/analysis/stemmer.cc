@@ -492,6 +492,18 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   for (auto& s : stripped)
     if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s) && !verb_piece(s)) add(std::move(s));
   drop_verb_pieces(out, word);
+  // One syllable of a longer verb the dictionary read is another parse that cuts the word there
+  // (가 of 가진 beside 가지다, 보 of 보이지 beside 보이다). Not so beside a noun (명 of 명인가
+  // is 몇 명인가's), nor before a particle (나를, 가는: 나르다 and 가늘다 are the rarer reading).
+  std::vector<std::string> verbs;
+  for (const auto& s : dict)
+    if (ends_with(s, "다")) verbs.push_back(from_dictionary_form(s));
+  std::erase_if(out, [&](const std::string& s) {
+    return syllables(s) == 1 && !is_particle(std::string_view(word).substr(s.size())) &&
+           std::any_of(verbs.begin(), verbs.end(), [&](const std::string& t) {
+             return t.size() > s.size() && t.starts_with(s) && std::find(out.begin(), out.end(), t) != out.end();
+           });
+  });
   return out;
 }
 

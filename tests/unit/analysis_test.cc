@@ -58,6 +58,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"다른", "다르"}, {"오른", "오르"}, {"만난", "만나"},
       // A one-syllable noun with a particle whose start makes a noun too (개 + 인가, 개인 + 가).
       {"개인가", "개인"},
+      // A one-syllable noun before a particle stays beside a verb read in it (나르다, 명인).
+      {"나를", "나"}, {"명인가", "명"},
       // A name may end in 에 (몽펠리에), or in 이 before the copula's 라 after a vowel (무카이).
       {"몽펠리에는", "몽펠리에"}, {"무카이라는", "무카이"},
       // A noun the dictionary lacks, with a past copula.
@@ -145,6 +147,8 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          // Nor a piece of a word the dictionary reads as a verb only.
                          {"하는가", "하는"}, {"한다는", "한다"}, {"없지만", "없지"}, {"만드는", "만드"},
                          {"받아들이고", "받아"}, {"가능함을", "가능함"}, {"없다는", "없다"}, {"힘들다는", "힘들다"},
+                         // Nor one syllable of a longer verb (가지다, 보이다).
+                         {"가진", "가"}, {"보이지", "보"},
                          // Nor half of a particle made of two, nor a plural after a dictionary noun.
                          {"다라에서는", "다라에서"}, {"천황에게는", "천황에게"}, {"팬들의", "팬들"},
                          {"리더로서의", "리더로서"},
