@@ -229,6 +229,31 @@ void drop_verb_pieces(std::vector<std::string>& stems, std::string_view word) {
   std::erase_if(stems, [&](const std::string& s) { return std::ranges::count(pieces, s) > 0; });
 }
 
+// The length in bytes of the noun of two syllables or more that the dictionary read as the whole
+// of `word`, or as its start with a particle after it (도시 of 도시는); 0 when it read none.
+// `dict`: the dictionary's stems of `word`, verbs in their dictionary form (돌다).
+size_t noun_reading(const std::vector<std::string>& dict, std::string_view word) {
+  size_t bytes = 0;
+  for (const auto& s : dict)
+    if (!ends_with(s, "다") && syllables(s) >= 2 && word.starts_with(s) &&
+        (s.size() == word.size() || is_particle(word.substr(s.size()))))
+      bytes = std::max(bytes, s.size());
+  return bytes;
+}
+
+// Drops a one-syllable stem of `word` that cuts a longer verb the dictionary read there (가 of
+// 가진 beside 가지다, 보 of 보이지 beside 보이다). Not so beside a noun (명 of 명인가 is 몇
+// 명인가's), nor before a particle (나를, 가는: 나르다 and 가늘다 are the rarer reading).
+void drop_cut_syllables(std::vector<std::string>& stems, const std::vector<std::string>& dict, std::string_view word) {
+  std::vector<std::string> verbs;  // the dictionary's verbs among the stems
+  for (const auto& s : dict)
+    if (std::string v = from_dictionary_form(s); ends_with(s, "다") && std::ranges::count(stems, v) > 0) verbs.push_back(v);
+  std::erase_if(stems, [&](const std::string& s) {
+    return syllables(s) == 1 && !is_particle(word.substr(s.size())) &&
+           std::any_of(verbs.begin(), verbs.end(), [&](const std::string& t) { return t.size() > s.size() && t.starts_with(s); });
+  });
+}
+
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
 constexpr size_t kCacheLimit = 500'000;
 
@@ -449,11 +474,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   // the dictionary's verb readings that change its syllables are contractions nobody meant
   // (노랗다, 돌다, 이르다), or the verb it was made from, another word (그림 of 그리다). Not so
   // a verb's modifier that is also a noun (다른, 오른, 만난): there the verb is the common reading.
-  size_t noun_bytes = 0;
-  for (const auto& s : dict)
-    if (!ends_with(s, "다") && syllables(s) >= 2 && word.compare(0, s.size(), s) == 0 &&
-        (s.size() == word.size() || is_particle(std::string_view(word).substr(s.size()))))
-      noun_bytes = std::max(noun_bytes, s.size());
+  const size_t noun_bytes = noun_reading(dict, word);
   for (auto& s : dict) {
     // A noun keeps its syllables before a particle (부산에서 → 부산). A parse that changes them
     // reads a contracted topic particle (부산 as 부사 + ㄴ, 대만 as 대마 + ㄴ, 용산 as 용사 + ㄴ),
@@ -492,18 +513,7 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   for (auto& s : stripped)
     if ((!word_is_stem || hunspell_->spell(s)) && !particle_piece(s) && !verb_piece(s)) add(std::move(s));
   drop_verb_pieces(out, word);
-  // One syllable of a longer verb the dictionary read is another parse that cuts the word there
-  // (가 of 가진 beside 가지다, 보 of 보이지 beside 보이다). Not so beside a noun (명 of 명인가
-  // is 몇 명인가's), nor before a particle (나를, 가는: 나르다 and 가늘다 are the rarer reading).
-  std::vector<std::string> verbs;
-  for (const auto& s : dict)
-    if (ends_with(s, "다")) verbs.push_back(from_dictionary_form(s));
-  std::erase_if(out, [&](const std::string& s) {
-    return syllables(s) == 1 && !is_particle(std::string_view(word).substr(s.size())) &&
-           std::any_of(verbs.begin(), verbs.end(), [&](const std::string& t) {
-             return t.size() > s.size() && t.starts_with(s) && std::find(out.begin(), out.end(), t) != out.end();
-           });
-  });
+  drop_cut_syllables(out, dict, word);
   return out;
 }
 
