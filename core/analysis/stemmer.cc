@@ -254,6 +254,25 @@ void drop_cut_syllables(std::vector<std::string>& stems, const std::vector<std::
   });
 }
 
+// True when `w`, one of the ways to strip a word, is another of them, `cuts`, with `p` after it.
+bool also_stripped(const std::vector<std::string>& cuts, std::string_view w, std::string_view p) {
+  return ends_with(w, p) && std::ranges::count(cuts, w.substr(0, w.size() - p.size())) > 0;
+}
+
+// Of the ways to strip a word the dictionary lacks, drops those that keep the copula after a
+// consonant (해금강이라는: 해금강, not 해금강이 or 해금강이라). After a vowel 이 may end the noun
+// (무카이라는: 무카이), and a word the dictionary has may end in it (원숭이라는: 원숭이).
+void drop_copula_cuts(std::vector<std::string>& cuts) {
+  std::vector<std::string> copula;
+  for (const auto& w : cuts)
+    for (std::string_view p : {"이", "이라"})
+      if (also_stripped(cuts, w, p)) {
+        auto j = last_syllable(std::string_view(w).substr(0, w.size() - p.size()));
+        if (j && j->final != 0) copula.push_back(w);
+      }
+  std::erase_if(cuts, [&](const std::string& w) { return std::ranges::count(copula, w) > 0; });
+}
+
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
 constexpr size_t kCacheLimit = 500'000;
 
@@ -272,19 +291,9 @@ std::vector<std::string> strip_particles(std::string_view word) {
   }
   // Of a particle made of two (에서 + 는, 로서 + 의), the first is no part of the noun: 다라에서는
   // is 다라, not 다라에서; no noun ends in 에서, 에게 or (으)로서 (but names end in 에: 몽펠리에는).
-  // Nor is the copula after a consonant (해금강이라는: 해금강, not 해금강이 or 해금강이라); after
-  // a vowel 이 may end the noun (하와이라는: 하와이).
-  auto also_stripped = [&](const std::string& w, std::string_view p) {
-    return ends_with(w, p) && std::find(out.begin(), out.end(), w.substr(0, w.size() - p.size())) != out.end();
-  };
   std::erase_if(out, [&](const std::string& w) {
     for (std::string_view p : {"에서", "에게", "로서", "으로서"})
-      if (also_stripped(w, p)) return true;
-    for (std::string_view p : {"이", "이라"})
-      if (also_stripped(w, p)) {
-        auto j = last_syllable(std::string_view(w).substr(0, w.size() - p.size()));
-        if (j && j->final != 0) return true;
-      }
+      if (also_stripped(out, w, p)) return true;
     return false;
   });
   return out;
@@ -428,13 +437,17 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
       return makes_verb(suffix) && hunspell_->spell(s) && !own_word(s);
     });
   }
-  if (hunspell_ && stripped.size() > 1) {
+  if (stripped.size() > 1) {
     // Of the ways to strip it, those that leave a word the dictionary knows, if any: 사람인가 is
-    // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all.
+    // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all
+    // but the copula's cuts.
     std::vector<std::string> words;  // the dictionary's own words, not its inflections (사람인)
     for (const auto& s : stripped)
-      if (own_word(s)) words.push_back(s);
-    if (!words.empty()) stripped = std::move(words);
+      if (hunspell_ && own_word(s)) words.push_back(s);
+    if (!words.empty())
+      stripped = std::move(words);
+    else
+      drop_copula_cuts(stripped);
   }
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows

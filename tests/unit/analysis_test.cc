@@ -153,7 +153,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"다라에서는", "다라에서"}, {"천황에게는", "천황에게"}, {"팬들의", "팬들"},
                          {"리더로서의", "리더로서"},
                          // Nor the copula after a consonant.
-                         {"해금강이라는", "해금강이"}, {"해금강이라는", "해금강이라"}, {"후속작이라고", "후속작이"}};
+                         {"해금강이라는", "해금강이"}, {"해금강이라는", "해금강이라"}, {"후속작이라고", "후속작이"},
+                         // …but of a dictionary word's, the one that leaves the word (원숭이 + 라는).
+                         {"원숭이라는", "원숭"}, {"돌멩이라는", "돌멩"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
