@@ -421,6 +421,20 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   };
   std::vector<std::string> stripped = strip_particles(word);
   std::unique_lock lock(hunspell_mu_);
+  // The copula's 인 ends a compound the dictionary lacks (최고경영자인, 공동창업자인) when the
+  // compound ends in a noun it has (경영자, 창업자), longer than any noun ending in 人 that the
+  // word may end in instead (발달장애인: 장애 + 인 or 장애인; 법무법인: 무법 + 인 or 법인). The
+  // rule strips no 인 (김정인): names and loanwords end in it (비트코인, 가이드라인), but neither
+  // has four syllables and such an end.
+  if (hunspell_ && ends_with(word, "인") && syllables(word) >= 4) {
+    auto last_word = [&](std::string_view s) {  // syllables of the longest dictionary noun ending `s` (2 or 3), or 0
+      for (size_t k : {3, 2})
+        if (syllables(s) > k && own_word(std::string(s.substr(s.size() - k * kSyllable)))) return k;
+      return size_t{0};
+    };
+    const std::string head = word.substr(0, word.size() - kSyllable);
+    if (last_word(head) > last_word(word) && std::ranges::count(stripped, head) == 0) stripped.push_back(head);
+  }
   if (hunspell_) {
     std::erase_if(stripped, [&](const std::string& s) {
       const std::string_view suffix = std::string_view(word).substr(s.size());
