@@ -33,7 +33,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // and Lucene Nori's POS tags J* / E* as seen on news text. The 하다 verb's future and conditional
 // forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
 // its ending and matched none of its other forms. So were the dependent nouns (때, 중, 후, 뒤,
-// 당시, 동안) and postpositions (에대해, 로인해) that queries and headlines often write onto their
+// 당시, 동안, and news's 측: 회사측은) and postpositions (에대해, 로인해) that queries and headlines often write onto their
 // noun without the space (대통령때, 재학중인, 서거후, 처벌에대해). From the science news set's
 // words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, the
 // 하다 verb's 해 before another (모니터링해야), and nouns made verbs with 받다 and 시키다 (주목받고,
@@ -61,10 +61,11 @@ constexpr std::string_view kSuffixList[] = {
     "해야", "하지", "하던", "하면", "해온", "해도", "할지", "할까", "되지", "되면", "되며", "될지", "시켜",
     "때는", "때에", "때도", "때의", "중인", "중에", "당시", "동안", "이후", "로서", "뿐만", "뿐인",
     "씨는", "씨가", "씨의", "씨를", "씨와", "씨도", "씨로",
+    "측은", "측이", "측의", "측에", "측도", "측과", "측을", "측에서", "측으로",
     "받고", "받아", "받는", "받은", "받을", "받자", "받던", "받지", "시킬", "돼야", "돼서",
     // one syllable
     "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들", "한", "된", "할", "될", "때", "중", "후", "뒤",
-    "뿐", "씨",
+    "뿐", "씨", "측",
     // 하다 and 되다 on a noun the dictionary lacks, in the forms a headline or a question ends
     // with (현실되나, 스트리밍할까, 출시됐으나), and the copula's questions (스트리밍일까).
     "하다", "하나", "하니", "하니까", "하자", "하자는", "하는데", "하는지", "하려", "하나요", "하기도",
@@ -137,11 +138,11 @@ bool starts_with_any(std::string_view s, std::initializer_list<std::string_view>
   return false;
 }
 
-// Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때, 날씨, 피해): 하다/되다
-// verbs' 할, 될 and 해, the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후 with what follows
-// them, and the honorific 씨.
+// Suffixes whose first syllable also ends nouns (역할, 도중, 황후, 한때, 날씨, 피해, 관측): 하다/되다
+// verbs' 할, 될 and 해, the dependent nouns 때, 중, 후, 뒤, 당시, 동안, 이후, 측 with what
+// follows them, and the honorific 씨.
 bool starts_like_noun(std::string_view suffix) {
-  return starts_with_any(suffix, {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후", "씨", "해"});
+  return starts_with_any(suffix, {"할", "될", "때", "중", "후", "뒤", "당", "동", "이후", "씨", "해", "측"});
 }
 
 // Suffixes of 받다 and 시키다, which make verbs of nouns (주목받고, 향상시켜야) and compound verbs

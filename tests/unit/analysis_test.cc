@@ -60,6 +60,8 @@ TEST(Analysis, InflectedFormsShareAStem) {
       {"개인가", "개인"},
       // The copula's 인 on a compound the dictionary lacks, when the compound ends in a noun it has.
       {"최고경영자인", "최고경영자"}, {"공동창업자인", "공동창업자"}, {"대선후보인", "대선후보"},
+      // 측 (side) written onto its noun.
+      {"민주당측은", "민주당"}, {"검찰측", "검찰"},
       // A one-syllable noun before a particle stays beside a verb read in it (나르다, 명인).
       {"나를", "나"}, {"명인가", "명"},
       // A name may end in 에 (몽펠리에), or in 이 before the copula's 라 after a vowel (무카이).
@@ -160,7 +162,9 @@ TEST(Analysis, DictionaryWordsAreNotOverStripped) {
                          {"원숭이라는", "원숭"}, {"돌멩이라는", "돌멩"},
                          // 인 stays on a noun ending in 人 (장애인, 법인) and on loanwords.
                          {"발달장애인", "발달장애"}, {"법무법인", "법무법"}, {"비트코인", "비트코"},
-                         {"가이드라인", "가이드라"}};
+                         {"가이드라인", "가이드라"},
+                         // …and 측 on a noun that ends in it (관측, 예측).
+                         {"기상관측은", "기상관"}};
   for (const auto& c : cases) {
     auto terms = word_terms(c.word);
     EXPECT_FALSE(terms.count(c.wrong)) << "'" << c.word << "' must not yield '" << c.wrong << "'; got: " << join(terms);
