@@ -33,11 +33,12 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // and Lucene Nori's POS tags J* / E* as seen on news text. The 하다 verb's future and conditional
 // forms (프로모션할, 스트리밍해야, 출시되면) were missing: a loanword the dictionary lacks kept
 // its ending and matched none of its other forms. So were the dependent nouns (때, 중, 후, 뒤,
-// 당시, 동안, and news's 측: 회사측은) and postpositions (에대해, 로인해) that queries and headlines often write onto their
-// noun without the space (대통령때, 재학중인, 서거후, 처벌에대해). From the science news set's
-// words that kept an ending: 뿐 (데이터뿐), the honorific 씨 on names (유재원씨는), 로서, the
-// 하다 verb's 해 before another (모니터링해야), and nouns made verbs with 받다 and 시키다 (주목받고,
-// 향상시켜야). A bare 해 ends too many nouns (지난해, 남중국해) to come off.
+// 당시, 동안, and news's 측: 회사측은) and postpositions (에대해, 로인해) that queries and
+// headlines often write onto their noun without the space (대통령때, 재학중인, 서거후,
+// 처벌에대해). From the science news set's words that kept an ending: 뿐 (데이터뿐), the
+// honorific 씨 on names (유재원씨는), 로서, the 하다 verb's 해 before another (모니터링해야), and
+// nouns made verbs with 받다 and 시키다 (주목받고, 향상시켜야). A bare 해 ends too many nouns
+// (지난해, 남중국해) to come off.
 // Questions and headlines ask in the past (피살당했나, 입국시켰나), and users write 이었 as 이였:
 // kPastForms pairs each past with its endings.
 constexpr std::string_view kSuffixList[] = {
@@ -255,23 +256,20 @@ void drop_cut_syllables(std::vector<std::string>& stems, const std::vector<std::
   });
 }
 
-// True when `w`, one of the ways to strip a word, is another of them, `cuts`, with `p` after it.
-bool also_stripped(const std::vector<std::string>& cuts, std::string_view w, std::string_view p) {
-  return ends_with(w, p) && std::ranges::count(cuts, w.substr(0, w.size() - p.size())) > 0;
-}
-
-// Of the ways to strip a word the dictionary lacks, drops those that keep the copula after a
-// consonant (해금강이라는: 해금강, not 해금강이 or 해금강이라). After a vowel 이 may end the noun
-// (무카이라는: 무카이), and a word the dictionary has may end in it (원숭이라는: 원숭이).
-void drop_copula_cuts(std::vector<std::string>& cuts) {
-  std::vector<std::string> copula;
+// Of the ways to strip a word, drops each that is another of them with one of `pieces` after it
+// (다라에서 beside 다라), or, when `after_consonant`, only where that other ends in a consonant.
+// All are judged before any goes, so the result does not depend on their order.
+void drop_longer_cuts(std::vector<std::string>& cuts, std::initializer_list<std::string_view> pieces, bool after_consonant) {
+  std::vector<std::string> longer;
   for (const auto& w : cuts)
-    for (std::string_view p : {"이", "이라"})
-      if (also_stripped(cuts, w, p)) {
-        auto j = last_syllable(std::string_view(w).substr(0, w.size() - p.size()));
-        if (j && j->final != 0) copula.push_back(w);
-      }
-  std::erase_if(cuts, [&](const std::string& w) { return std::ranges::count(copula, w) > 0; });
+    for (std::string_view p : pieces) {
+      if (!ends_with(w, p)) continue;
+      const std::string_view head = std::string_view(w).substr(0, w.size() - p.size());
+      if (std::ranges::count(cuts, head) == 0) continue;
+      auto j = last_syllable(head);
+      if (!after_consonant || (j && j->final != 0)) longer.push_back(w);
+    }
+  std::erase_if(cuts, [&](const std::string& w) { return std::ranges::count(longer, w) > 0; });
 }
 
 // Bounded so a long indexing run cannot grow it without limit; cleared when full.
@@ -292,11 +290,7 @@ std::vector<std::string> strip_particles(std::string_view word) {
   }
   // Of a particle made of two (에서 + 는, 로서 + 의), the first is no part of the noun: 다라에서는
   // is 다라, not 다라에서; no noun ends in 에서, 에게 or (으)로서 (but names end in 에: 몽펠리에는).
-  std::erase_if(out, [&](const std::string& w) {
-    for (std::string_view p : {"에서", "에게", "로서", "으로서"})
-      if (also_stripped(out, w, p)) return true;
-    return false;
-  });
+  drop_longer_cuts(out, {"에서", "에게", "로서", "으로서"}, false);
   return out;
 }
 
@@ -455,14 +449,16 @@ std::vector<std::string> KoreanStemmer::compute(const std::string& word) const {
   if (stripped.size() > 1) {
     // Of the ways to strip it, those that leave a word the dictionary knows, if any: 사람인가 is
     // 사람 + 인가, not 사람인 + 가. When it knows none (나델라는: 나델라 + 는 or 나델 + 라는), all
-    // but the copula's cuts.
+    // but those that keep the copula after a consonant (해금강이라는: 해금강, not 해금강이 or
+    // 해금강이라). After a vowel 이 may end the noun (무카이라는: 무카이); a dictionary word may
+    // too (원숭이라는: 원숭이), which is why this waits until the dictionary has chosen.
     std::vector<std::string> words;  // the dictionary's own words, not its inflections (사람인)
     for (const auto& s : stripped)
       if (hunspell_ && own_word(s)) words.push_back(s);
     if (!words.empty())
       stripped = std::move(words);
     else
-      drop_copula_cuts(stripped);
+      drop_longer_cuts(stripped, {"이", "이라"}, true);
   }
   std::vector<std::string> dict;
   bool known = false;  // the dictionary's analysis ends in a word it knows
