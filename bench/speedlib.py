@@ -139,13 +139,13 @@ def read_queries(path):
 
 # --- child processes -------------------------------------------------------------------------
 
-def run_measured(cmd, stdout_path, stdin_path=None, timeout=None):
-    """Runs cmd to completion. Returns (exit code, wall seconds, peak RSS bytes, CPU seconds),
-    peak RSS and CPU from the child's rusage (wait4)."""
+def run_measured(cmd, stdout_path, stdin_path=None, timeout=None, env=None):
+    """Runs cmd to completion (in `env`, default ours). Returns (exit code, wall seconds, peak RSS
+    bytes, CPU seconds), peak RSS and CPU from the child's rusage (wait4)."""
     with open(stdout_path, "wb") as out, open(str(stdout_path) + ".err", "wb") as err, \
             (open(stdin_path, "rb") if stdin_path else open(os.devnull, "rb")) as inp:
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err)
+        p = subprocess.Popen(cmd, stdin=inp, stdout=out, stderr=err, env=env)
         deadline = t0 + timeout if timeout else None
         while True:
             pid, status, ru = os.wait4(p.pid, os.WNOHANG)
