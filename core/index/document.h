@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <xapian.h>
 
@@ -17,8 +19,12 @@
 
 namespace sosik {
 
-// When `spelling` is given, the words worth offering as spelling corrections are appended to it.
-Xapian::Document make_document(const Article& a, const Analyzer& analyzer, std::vector<std::string>* spelling = nullptr);
+// Words worth offering as spelling corrections, each with the uses it counts for.
+using SpellingCounts = std::vector<std::pair<std::string, Xapian::termcount>>;
+
+// When `spelling` is given, the article's spelling words are appended to it: its title words
+// (each use counting twice) and the body words it uses at least twice, with their uses.
+Xapian::Document make_document(const Article& a, const Analyzer& analyzer, SpellingCounts* spelling = nullptr);
 
 // A document's terms and their raw wdf (occurrences times the field's weight).
 using TermCounts = std::unordered_map<std::string, Xapian::termcount>;

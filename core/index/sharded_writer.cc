@@ -172,7 +172,7 @@ void ShardedIndexWriter::add(PreparedArticle&& p) {
       for (auto& s : shards_)
         if (find_document(s->db, stub_key(key))) s->db.delete_document(stub_key(key));
   }
-  if (!target || was_stub) vocabulary_.add(std::move(p.spelling));
+  if (!target || was_stub) vocabulary_.add(p.spelling);
   if (!article.stub) ++stats_.indexed;
   for (auto& link : p.links) link_to(link);
   maybe_commit();

@@ -13,16 +13,11 @@ constexpr size_t kCompletedLimit = 200'000;
 
 }  // namespace
 
-void VocabularyBatch::add(std::vector<std::string> words) {
-  // Spelling suggestions come from the words an article is about: its title's (counted twice
-  // by make_document), and body words it uses at least twice. All words would make indexing
-  // 1.6x slower (Xapian stores fragments of each new word) for corrections nobody asks for.
-  std::sort(words.begin(), words.end());
-  for (size_t i = 0, j; i < words.size(); i = j) {
-    for (j = i + 1; j < words.size() && words[j] == words[i]; ++j) {
-    }
-    if (j - i >= 2) spelling_[words[i]] += static_cast<Xapian::termcount>(j - i);
-  }
+void VocabularyBatch::add(const SpellingCounts& words) {
+  // Spelling suggestions come from the words an article is about: its title's and the body
+  // words it uses at least twice (make_document). All words would make indexing 1.6x slower
+  // (Xapian stores fragments of each new word) for corrections nobody asks for.
+  for (const auto& [word, uses] : words) spelling_[word] += uses;
 }
 
 void VocabularyBatch::write(Xapian::WritableDatabase& db) {

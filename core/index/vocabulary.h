@@ -12,13 +12,14 @@
 
 #include <xapian.h>
 
+#include "document.h"
+
 namespace sosik {
 
 class VocabularyBatch {
  public:
-  // An article's spelling words as make_document lists them. Kept: its title words (listed
-  // twice) and body words it uses at least twice, counted that many times.
-  void add(std::vector<std::string> words);
+  // An article's spelling words and their uses, as make_document counts them.
+  void add(const SpellingCounts& words);
   // Adds what was gathered to `db`'s spelling and synonym tables, then forgets it.
   void write(Xapian::WritableDatabase& db);
   bool empty() const { return spelling_.empty(); }

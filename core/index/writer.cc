@@ -130,7 +130,7 @@ void IndexWriter::add(PreparedArticle&& p) {
   }
   // Spelling frequencies count each article once (new, or taking a stub's place), so
   // re-ingesting leaves them unchanged.
-  if (!target || was_stub) vocabulary_.add(std::move(p.spelling));
+  if (!target || was_stub) vocabulary_.add(p.spelling);
   if (!article.stub) ++stats_.indexed;
   for (auto& link : p.links) link_to(link);
   maybe_commit();

@@ -34,7 +34,7 @@ struct PreparedArticle {
   };
   Article article;
   Xapian::Document doc;
-  std::vector<std::string> spelling;
+  SpellingCounts spelling;
   std::string id_term;
   std::vector<std::string> keys;  // link_keys of the article's own title and URL
   std::vector<Link> links;        // one per article.related
