@@ -8,19 +8,15 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <utility>
-#include <vector>
 
 #include <xapian.h>
 
 #include "../analysis/analyzer.h"
 #include "../article.h"
 #include "../schema.h"
+#include "vocabulary.h"
 
 namespace sosik {
-
-// Words worth offering as spelling corrections, each with the uses it counts for.
-using SpellingCounts = std::vector<std::pair<std::string, Xapian::termcount>>;
 
 // When `spelling` is given, the article's spelling words are appended to it: its title words
 // (each use counting twice) and the body words it uses at least twice, with their uses.

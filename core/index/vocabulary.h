@@ -8,13 +8,16 @@
 #include <map>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
 
-#include "document.h"
-
 namespace sosik {
+
+// Words worth offering as spelling corrections, each with the uses it counts for
+// (make_document lists an article's).
+using SpellingCounts = std::vector<std::pair<std::string, Xapian::termcount>>;
 
 class VocabularyBatch {
  public:
